@@ -1,0 +1,5 @@
+"""Run jdcli as ``python -m jdcli``."""
+
+from jdcli.cli import main
+
+main()

@@ -1,0 +1,265 @@
+"""What every command shares: the option declarations, the error boundary, input and output."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from jdcli.errors import ExitCode, JdcliError, UsageError
+from jdcli.render import EXTENSIONS, Format, RenderOptions, emit, resolve_format, safe_text
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from jdcli.loading import Loaded, Schema
+
+# ------------------------------------------------------------------ shared options
+
+FileArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="CSV or TSV file, or - for stdin. Omitted: the bundled Guangzhou data.",
+        show_default=False,
+        metavar="[FILE]",
+    ),
+]
+FormatOpt = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: auto (a table on a terminal, CSV otherwise), table, csv, tsv, "
+        "json, jsonl, markdown.",
+        case_sensitive=False,
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to PATH atomically (format from the extension unless --format is given).",
+        show_default=False,
+    ),
+]
+DecimalsOpt = Annotated[
+    int,
+    typer.Option("--decimals", min=0, max=12, help="Decimal places in tables and Markdown (half-up)."),
+]
+ColOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--col",
+        metavar="CANONICAL=ACTUAL",
+        help="Map a column of the file to a canonical name, e.g. --col capacity=核定床位. Repeatable.",
+        show_default=False,
+    ),
+]
+FilterOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--filter",
+        metavar="COL=VALUE",
+        help="Keep rows whose COL equals VALUE. Repeatable: values of one column are "
+        "alternatives, different columns must all match.",
+        show_default=False,
+    ),
+]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="Input encoding (default: detected; UTF-8, UTF-8 with BOM, UTF-16, GB18030/GBK).",
+        show_default=False,
+    ),
+]
+StrictOpt = Annotated[
+    bool,
+    typer.Option("--strict", help="Treat a row with a missing required value as an error."),
+]
+ByOpt = Annotated[
+    list[str] | None,
+    typer.Option("--by", help="Group by this column (repeatable; any column).", show_default=False),
+]
+ExplainOpt = Annotated[
+    bool, typer.Option("--explain", help="Add a column with the formula behind each figure.")
+]
+NoTotalOpt = Annotated[bool, typer.Option("--no-total", help="Leave out the total row.")]
+ExcelOpt = Annotated[
+    bool,
+    typer.Option(
+        "--excel",
+        help="CSV for spreadsheets: UTF-8 with BOM, and text cells starting with = + - @ "
+        "neutralised with a leading ' against formula injection.",
+    ),
+]
+
+# ------------------------------------------------------------------ messages and errors
+
+_stderr_console: Any = None
+
+
+def stderr_console() -> Any:
+    """The one console for messages to people (stderr, no markup, no wrapping of long lines)."""
+    global _stderr_console
+    from rich.console import Console
+
+    if _stderr_console is None or _stderr_console.file is not sys.stderr:
+        _stderr_console = Console(
+            file=sys.stderr, soft_wrap=True, markup=False, highlight=False, emoji=False
+        )
+    return _stderr_console
+
+
+def say(kind: str, message: str) -> None:
+    """``kind: message`` on stderr, control characters escaped."""
+    stderr_console().print(f"{kind}: {safe_text(message)}")
+
+
+def warn(message: str) -> None:
+    """A warning line on stderr."""
+    say("Warning", message)
+
+
+def note(message: str) -> None:
+    """A note line on stderr."""
+    say("Note", message)
+
+
+@contextlib.contextmanager
+def reported_errors() -> Iterator[None]:
+    """The error boundary: an expected error becomes one ``Error:`` line and its exit code."""
+    try:
+        yield
+    except JdcliError as exc:
+        say("Error", str(exc))
+        raise typer.Exit(int(exc.exit_code)) from None
+    except BrokenPipeError:
+        _silence_stdout()
+        raise typer.Exit(int(ExitCode.OK)) from None
+
+
+def _silence_stdout() -> None:
+    # The reader went away (``| head -1``): send the rest to /dev/null so the interpreter's
+    # final flush does not raise again.
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+# ------------------------------------------------------------------ input
+
+
+def load_input(
+    file: str | None,
+    schema: Schema,
+    command: str,
+    *,
+    col: Sequence[str] | None,
+    filters: Sequence[str] | None,
+    encoding: str | None,
+) -> Loaded:
+    """Load FILE (or the command's bundled resource) with ``--col`` and ``--filter`` applied."""
+    from jdcli.loading import load, parse_mappings
+
+    col_map = parse_mappings(col or [], "--col")
+    filter_map: dict[str, list[str]] = {}
+    for pair in filters or []:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--filter expects COL=VALUE, got {pair!r}")
+        filter_map.setdefault(name.strip(), []).append(value)
+    if file is None:
+        from jdcli.datasets import default_resource
+
+        resource = default_resource(command)
+        return load(
+            resource.path, schema, col_map=col_map, filters=filter_map, encoding=encoding,
+            name=resource.label,
+        )
+    return load(file, schema, col_map=col_map, filters=filter_map, encoding=encoding)
+
+
+def resolve_names(names: Sequence[str], loaded: Loaded, option: str) -> list[str]:
+    """Column names given on the command line (canonical or as written) → frame columns."""
+    columns = {str(c).strip().casefold(): str(c) for c in loaded.frame.columns}
+    for canonical, actual in loaded.headers.items():
+        columns[actual.strip().casefold()] = canonical
+    resolved = []
+    for name in names:
+        target = columns.get(name.strip().casefold())
+        if target is None:
+            raise UsageError(
+                f"{option} {name}: no column {name!r} in {loaded.name} "
+                f"(found: {', '.join(map(str, loaded.frame.columns))})"
+            )
+        resolved.append(target)
+    return resolved
+
+
+# ------------------------------------------------------------------ output
+
+
+def output_format(fmt: Format, output: Path | None) -> Format:
+    """The format to write: explicit, from ``-o``'s extension, or ``auto`` against stdout."""
+    if output is not None and fmt is Format.AUTO:
+        found = EXTENSIONS.get(output.suffix.lower())
+        if found is None:
+            raise UsageError(
+                f"-o {output}: cannot tell the format from {output.suffix or 'no extension'!r}; "
+                "add --format"
+            )
+        return found
+    return resolve_format(fmt, sys.stdout) if output is None else fmt
+
+
+def write_output(
+    frame: pd.DataFrame,
+    fmt: Format,
+    output: Path | None,
+    options: RenderOptions,
+    *,
+    inputs: Sequence[Path | None] = (),
+) -> None:
+    """Render ``frame`` to stdout, or atomically to ``output`` (never over an input file)."""
+    chosen = output_format(fmt, output)
+    if output is None:
+        emit(frame, chosen, sys.stdout, options)
+        sys.stdout.flush()
+        return
+    write_atomically(output, lambda stream: emit(frame, chosen, stream, options), inputs=inputs)
+
+
+def write_atomically(
+    output: Path, render: Any, *, inputs: Sequence[Path | None] = ()
+) -> None:
+    """Call ``render(stream)`` on a temporary file next to ``output``, then rename it into place."""
+    for source in inputs:
+        if source is not None and output.exists() and _same_file(output, source):
+            raise UsageError(f"-o {output}: refusing to overwrite the input file")
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"-o {output}: folder {folder} does not exist")
+    fd, temp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+            render(stream)
+        os.replace(temp, output)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or os.path.samefile(a, b)
+    except OSError:
+        return False

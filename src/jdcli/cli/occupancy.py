@@ -1,0 +1,229 @@
+"""``jdcli occupancy``: bed occupancy (occupied ÷ capacity) per facility, region or period."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from jdcli.cli import app
+from jdcli.cli.common import (
+    ByOpt,
+    ColOpt,
+    DecimalsOpt,
+    EncodingOpt,
+    ExcelOpt,
+    ExplainOpt,
+    FileArg,
+    FilterOpt,
+    FormatOpt,
+    NoTotalOpt,
+    OutputOpt,
+    StrictOpt,
+    load_input,
+    reported_errors,
+    resolve_names,
+    warn,
+    write_output,
+)
+from jdcli.errors import CheckFailed, UsageError
+from jdcli.render import Format, RenderOptions
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from jdcli.loading import Loaded
+
+
+class Freq(str):
+    pass
+
+
+FreqOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--freq",
+        help="Roll dated census rows into periods: month, quarter or year.",
+        show_default=False,
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Take each facility's latest census at or before DATE.",
+        show_default=False,
+    ),
+]
+BandsOpt = Annotated[
+    str,
+    typer.Option(
+        "--bands",
+        metavar="HIGH,CRITICAL,FULL",
+        help="Band limits in %: normal < HIGH ≤ high < CRITICAL ≤ critical ≤ FULL < over.",
+    ),
+]
+FailAboveOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--fail-above",
+        metavar="PCT",
+        help="Exit 1 when any group's occupancy is above PCT (the data is still written).",
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def occupancy(
+    file: FileArg = None,
+    by: ByOpt = None,
+    freq: FreqOpt = None,
+    as_of: AsOfOpt = None,
+    bands: BandsOpt = "85,92,100",
+    explain: ExplainOpt = False,
+    fail_above: FailAboveOpt = None,
+    no_total: NoTotalOpt = False,
+    fmt: FormatOpt = Format.AUTO,
+    output: OutputOpt = None,
+    decimals: DecimalsOpt = 2,
+    col: ColOpt = None,
+    filters: FilterOpt = None,
+    encoding: EncodingOpt = None,
+    strict: StrictOpt = False,
+    excel: ExcelOpt = False,
+) -> None:
+    """Bed occupancy rate (occupied ÷ capacity) per facility, region or period.
+
+    Every aggregate is a ratio of totals (Σ occupied ÷ Σ capacity), never a mean of rates;
+    over 100% is shown, not clipped; zero capacity gives an empty rate.
+    """
+    with reported_errors():
+        from jdcli.loading.schemas import OCCUPANCY
+
+        loaded = load_input(file, OCCUPANCY, "occupancy", col=col, filters=filters, encoding=encoding)
+        result = compute(loaded, by or [], freq, as_of, parse_bands(bands), not no_total, strict)
+        if explain:
+            result["explain"] = explain_column(result, decimals)
+        write_output(
+            result, fmt, output,
+            RenderOptions(
+                decimals=decimals, title="Bed occupancy", caption=caption(loaded, bands), excel=excel
+            ),
+            inputs=[loaded.path],
+        )
+        check_fail_above(result, fail_above, decimals)
+
+
+def parse_bands(text: str) -> tuple[float, float, float]:
+    """``"85,92,100"`` → ``(85.0, 92.0, 100.0)``; three increasing numbers or a usage error."""
+    try:
+        values = tuple(float(part) for part in text.split(","))
+    except ValueError:
+        values = ()
+    if len(values) != 3 or not values[0] < values[1] <= values[2]:
+        raise UsageError(f"--bands expects three increasing percentages like 85,92,100, got {text!r}")
+    return values[0], values[1], values[2]
+
+
+def compute(
+    loaded: Loaded,
+    by: list[str],
+    freq: str | None,
+    as_of: str | None,
+    bands: tuple[float, float, float],
+    total: bool,
+    strict: bool,
+) -> pd.DataFrame:
+    """Prepare rows (required values, dates, periods) and compute the occupancy table."""
+    from jdcli.loading import drop_incomplete
+    from jdcli.loading.dates import parse_date_option, parse_dates
+    from jdcli.metrics.occupancy import FREQ_CODES, latest_census, occupancy_rate, period_labels
+
+    frame = loaded.frame
+    needed = list(loaded.required)
+    frame, skipped = drop_incomplete(frame, needed, strict=strict, source=loaded.name)
+    if skipped:
+        warn(f"{loaded.name}: skipped {skipped} row(s) with a missing {' or '.join(needed)} value")
+    if frame.empty:
+        warn(f"{loaded.name}: no data rows; the result is empty")
+    keys = resolve_names(by, loaded, "--by") if by else (["facility"] if "facility" in frame else [])
+    unit = ["facility"] if "facility" in frame.columns else []
+    has_date = "date" in frame.columns
+    if (freq or as_of) and not has_date:
+        option = "--freq" if freq else "--as-of"
+        raise UsageError(f"{option} needs a date column (日期/date) in {loaded.name}")
+    if freq and freq not in FREQ_CODES:
+        raise UsageError(f"--freq must be one of {', '.join(FREQ_CODES)}, got {freq!r}")
+    if freq and as_of:
+        raise UsageError("--freq and --as-of cannot be combined")
+    period: str | None = "period" if "period" in frame.columns else None
+    instant: str | None = None
+    if has_date:
+        frame = frame.assign(date=parse_dates(frame["date"], source=loaded.name,
+                                              column=loaded.headers["date"]))
+        if as_of:
+            frame = latest_census(frame, parse_date_option(as_of, "--as-of"), unit=unit or keys)
+            period = None
+        elif freq:
+            frame = frame.assign(period=period_labels(frame["date"], freq))
+            period, instant = "period", "date"
+        elif period:
+            instant = "date"
+        else:
+            frame = frame.assign(period=frame["date"].dt.strftime("%Y-%m-%d"))
+            period = "period"
+    if period and period in keys:
+        keys = [k for k in keys if k != period]
+    return occupancy_rate(
+        frame, keys, unit=unit, period=period, instant=instant, total=total, bands=bands
+    )
+
+
+def explain_column(result: pd.DataFrame, decimals: int) -> list[str]:
+    """``7020 / 7654 = 91.72%`` for each row (``—`` where the rate is undefined)."""
+    from jdcli.formatting import format_number
+
+    days = "capacity_days" in result.columns
+    cap = result["capacity_days" if days else "capacity"]
+    occ = result["occupied_days" if days else "occupied"]
+    lines = []
+    for c, o, pct in zip(cap, occ, result["occupancy_pct"], strict=True):
+        left = f"{format_number(o, decimals, thousands=False)} / {format_number(c, decimals, thousands=False)}"
+        right = "undefined (no capacity)" if pct is None or pct != pct else (
+            f"{format_number(pct, decimals, thousands=False)}%"
+        )
+        lines.append(f"{left} = {right}")
+    return lines
+
+
+def caption(loaded: Loaded, bands: str) -> str:
+    """Definition, source and band limits, shown under the table."""
+    high, critical, full = parse_bands(bands)
+    days = "capacity_days" in loaded.required
+    basis = "Σ occupied bed-days ÷ Σ available bed-days" if days else "Σ occupied ÷ Σ capacity"
+    return (
+        f"Occupancy = {basis} (ratio of totals). Bands: normal < {high:g}% ≤ high < "
+        f"{critical:g}% ≤ critical ≤ {full:g}% < over. Source: {loaded.name}"
+    )
+
+
+def check_fail_above(result: pd.DataFrame, limit: float | None, decimals: int) -> None:
+    """CheckFailed when any group (not the total row) is above ``limit`` percent."""
+    if limit is None:
+        return
+    from jdcli.formatting import format_number
+    from jdcli.metrics.occupancy import TOTAL
+
+    key_columns = [c for c in result.columns if result[c].dtype == "str" and c not in ("band", "explain")]
+    is_total = result[key_columns[0]].eq(TOTAL) if key_columns else False
+    above = result.loc[(result["occupancy_pct"] > limit).fillna(False) & ~is_total]
+    if not above.empty:
+        shown = ", ".join(
+            f"{' '.join(str(row[k]) for k in key_columns) or 'all'} "
+            f"({format_number(row['occupancy_pct'], decimals)}%)"
+            for _, row in above.head(5).iterrows()
+        )
+        more = f" and {len(above) - 5} more" if len(above) > 5 else ""
+        raise CheckFailed(f"{len(above)} group(s) above {limit:g}%: {shown}{more}")

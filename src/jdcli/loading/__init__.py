@@ -1,0 +1,141 @@
+"""Read a file or stdin into a typed DataFrame, or fail with an error the user can act on.
+
+``load`` is the one entry point every command uses: it reads and decodes the bytes, parses
+the CSV strictly, maps headers to canonical columns, applies ``--filter`` and parses numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jdcli.errors import InputError, UsageError
+from jdcli.loading.numbers import parse_numbers
+from jdcli.loading.schema import (
+    Column,
+    Schema,
+    check_required,
+    parse_mappings,
+    resolve_columns,
+)
+from jdcli.loading.source import STDIN, Source, read_source
+from jdcli.loading.table import parse_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "STDIN",
+    "Column",
+    "Loaded",
+    "Schema",
+    "drop_incomplete",
+    "load",
+    "parse_mappings",
+    "parse_numbers",
+]
+
+
+@dataclass
+class Loaded:
+    """A loaded table: canonical column names, numbers parsed, index = file line numbers."""
+
+    frame: pd.DataFrame
+    name: str
+    path: Path | None
+    encoding: str
+    headers: dict[str, str]  # canonical name -> header as written in the file
+    required: tuple[str, ...]
+
+
+def load(
+    location: str | Path,
+    schema: Schema,
+    *,
+    col_map: Mapping[str, str] | None = None,
+    filters: Mapping[str, Sequence[str]] | None = None,
+    encoding: str | None = None,
+    name: str | None = None,
+    delimiter: str | None = None,
+) -> Loaded:
+    """Load ``location`` (a path or ``-`` for stdin) against ``schema``."""
+    source = read_source(location, encoding)
+    if name is not None:
+        source = Source(name=name, text=source.text, encoding=source.encoding, path=source.path)
+    raw = parse_table(source, delimiter)
+    headers = [str(c) for c in raw.columns]
+    found = resolve_columns(headers, schema, source.name, col_map or {})
+    required = check_required(found, headers, schema, source.name)
+    frame = raw.rename(columns={actual: canonical for canonical, actual in found.items()})
+    if filters:
+        frame = apply_filters(frame, filters, found, source.name)
+    for column in schema.columns:
+        if column.name in frame.columns and column.kind in ("count", "number"):
+            frame[column.name] = parse_numbers(
+                frame[column.name],
+                source=source.name,
+                column=found[column.name],
+                allow_percent=column.kind == "number",
+                non_negative=column.kind == "count",
+            )
+    return Loaded(
+        frame=frame,
+        name=source.name,
+        path=source.path,
+        encoding=source.encoding,
+        headers=found,
+        required=required,
+    )
+
+
+def apply_filters(
+    frame: pd.DataFrame,
+    filters: Mapping[str, Sequence[str]],
+    found: Mapping[str, str],
+    source: str,
+) -> pd.DataFrame:
+    """Keep rows whose COL equals one of its VALUEs (values of one column are alternatives,
+    different columns must all match). COL may be a canonical name or a header as written."""
+    by_key = {str(c).strip().casefold(): str(c) for c in frame.columns}
+    original = {canonical.casefold(): canonical for canonical in found}
+    original.update({actual.strip().casefold(): canonical for canonical, actual in found.items()})
+    keep = None
+    for column, values in filters.items():
+        key = column.strip().casefold()
+        target = original.get(key) or by_key.get(key)
+        if target is None:
+            raise UsageError(
+                f"--filter {column}=…: no column {column!r} in {source} "
+                f"(found: {', '.join(map(str, frame.columns))})"
+            )
+        wanted = {v.strip() for v in values}
+        match = frame[target].astype("str").str.strip().isin(wanted)
+        keep = match if keep is None else keep & match
+    return frame if keep is None else frame.loc[keep]
+
+
+def drop_incomplete(
+    frame: pd.DataFrame, columns: Sequence[str], *, strict: bool, source: str
+) -> tuple[pd.DataFrame, int]:
+    """Rows with a value in every one of ``columns``, and how many were dropped.
+
+    With ``strict`` a missing value is an InputError naming the first such line instead.
+    """
+    incomplete = frame[list(columns)].isna().any(axis=1)
+    count = int(incomplete.sum())
+    if count and strict:
+        line = incomplete[incomplete].index[0]
+        empty = [c for c in columns if bool(frame.loc[line, c] is None) or _isna(frame.loc[line, c])]
+        raise InputError(
+            f"{source} line {line}, column {empty[0] if empty else columns[0]}: missing value "
+            f"({count} row(s) incomplete; drop --strict to skip them)"
+        )
+    return frame.loc[~incomplete], count
+
+
+def _isna(value: object) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))

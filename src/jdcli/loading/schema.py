@@ -1,0 +1,128 @@
+"""Column schemas: canonical names, their aliases (per command), and how headers are matched."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from jdcli.errors import InputError, UsageError
+
+Kind = Literal["text", "count", "number", "date"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A canonical column: its name, the headers that mean it, and how its values parse.
+
+    ``count``: a non-negative number, no percent sign; ``number``: any number, ``%`` allowed;
+    ``text``: kept exactly as written (keys and labels: ``NA`` may be Namibia, codes keep
+    leading zeros); ``date``: kept as text here, parsed where dates are needed.
+    """
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: Kind = "text"
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The columns a command knows and which sets of them it needs (any one set will do)."""
+
+    columns: tuple[Column, ...]
+    required: tuple[tuple[str, ...], ...] = ()
+    hint: str = ""
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+
+def _key(header: str) -> str:
+    return header.strip().casefold()
+
+
+def parse_mappings(pairs: Sequence[str], option: str) -> dict[str, str]:
+    """``["capacity=床位数"]`` → ``{"capacity": "床位数"}``; a malformed pair is a usage error."""
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"{option} expects NAME=VALUE, got {pair!r}")
+        mapping[name.strip()] = value.strip() if option == "--col" else value
+    return mapping
+
+
+def resolve_columns(
+    headers: Sequence[str], schema: Schema, source: str, col_map: Mapping[str, str]
+) -> dict[str, str]:
+    """Map each canonical column found to its actual header.
+
+    ``--col`` mappings win, then an exact canonical name, then an alias; matching ignores case
+    and surrounding spaces. Two headers that both mean one column are an error, not a guess.
+    """
+    by_key = {_key(h): h for h in headers}
+    known = {c.name for c in schema.columns}
+    found: dict[str, str] = {}
+    for canonical, actual in col_map.items():
+        if canonical not in known:
+            raise UsageError(
+                f"--col {canonical}=…: unknown column {canonical!r} "
+                f"(known: {', '.join(sorted(known))})"
+            )
+        if _key(actual) not in by_key:
+            raise InputError(
+                f"{source}: --col {canonical}={actual}: no column {actual!r} "
+                f"(found: {', '.join(headers)})"
+            )
+        found[canonical] = by_key[_key(actual)]
+    taken = set(found.values())
+    for column in schema.columns:
+        if column.name in found:
+            continue
+        exact = by_key.get(_key(column.name))
+        if exact is not None and exact not in taken:
+            found[column.name] = exact
+            taken.add(exact)
+    for column in schema.columns:
+        if column.name in found:
+            continue
+        matches = [
+            by_key[_key(a)] for a in column.aliases if _key(a) in by_key and by_key[_key(a)] not in taken
+        ]
+        if len(matches) > 1:
+            raise InputError(
+                f"{source}: columns {' and '.join(repr(m) for m in matches)} both mean "
+                f"{column.name}; choose one with --col {column.name}=NAME"
+            )
+        if matches:
+            found[column.name] = matches[0]
+            taken.add(matches[0])
+    return found
+
+
+def check_required(
+    found: Mapping[str, str], headers: Sequence[str], schema: Schema, source: str
+) -> tuple[str, ...]:
+    """The first required set that is complete, or an error listing every missing column."""
+    if not schema.required:
+        return ()
+    for option in schema.required:
+        if all(name in found for name in option):
+            return option
+    best = min(schema.required, key=lambda o: sum(name not in found for name in o))
+    missing = [name for name in best if name not in found]
+    example = missing[0]
+    shown = ", ".join(headers) if headers else "no columns"
+    alternatives = ""
+    if len(schema.required) > 1:
+        alternatives = " or ".join("+".join(o) for o in schema.required)
+        alternatives = f"; needs {alternatives}"
+    raise InputError(
+        f"{source}: missing column(s) {', '.join(missing)} (found: {shown}){alternatives}; "
+        f"map one with --col {example}=NAME"
+    )

@@ -1,0 +1,48 @@
+"""The column schema of each command: canonical names and the headers that mean them.
+
+Aliases belong to a command's schema: a bare 单位 in a Chinese table is a unit of measure,
+so it is never an alias of an organisation here; 单位名称 or 机构 is.
+"""
+
+from __future__ import annotations
+
+from jdcli.loading.schema import Column, Schema
+
+PERIOD = Column("period", ("年份", "年度", "月份", "时间", "期间", "统计期", "year", "month", "quarter"))
+DATE = Column("date", ("日期", "统计日期", "census_date", "as_of", "day"), kind="date")
+FACILITY = Column(
+    "facility",
+    ("机构", "单位名称", "戒毒所", "机构名称", "所名", "centre", "center", "facility_name", "institution"),
+)
+REGION = Column("region", ("地区", "区", "区域", "市", "城市", "province", "省份", "district", "area"))
+
+OCCUPANCY = Schema(
+    columns=(
+        FACILITY,
+        REGION,
+        PERIOD,
+        DATE,
+        Column(
+            "capacity",
+            ("床位", "床位数", "核定床位", "核定床位数", "beds", "bed_count", "capacity_beds"),
+            kind="count",
+        ),
+        Column(
+            "occupied",
+            ("在所人数", "收治人数", "在押人数", "在册人数", "收治戒毒人员", "occupied_beds",
+             "inmates", "population", "census", "patients", "residents"),
+            kind="count",
+        ),
+        Column(
+            "capacity_days",
+            ("实际开放总床日数", "开放床日数", "available_bed_days", "bed_days_available"),
+            kind="count",
+        ),
+        Column(
+            "occupied_days",
+            ("实际占用总床日数", "占用床日数", "occupied_bed_days", "bed_days_occupied", "patient_days"),
+            kind="count",
+        ),
+    ),
+    required=(("capacity", "occupied"), ("capacity_days", "occupied_days")),
+)

@@ -1,0 +1,96 @@
+"""Read a file or stdin as text: path checks, encoding detection (UTF-8, BOM, UTF-16, GB18030)."""
+
+from __future__ import annotations
+
+import codecs
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from jdcli.errors import InputError
+
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Text read from somewhere, with the name errors should use and the encoding found."""
+
+    name: str
+    text: str
+    encoding: str
+    path: Path | None = None
+
+
+def read_bytes(location: str | Path) -> tuple[str, bytes, Path | None]:
+    """The raw bytes of a path or of stdin (``-``), or an InputError naming what went wrong."""
+    if str(location) == STDIN:
+        return "<stdin>", sys.stdin.buffer.read(), None
+    path = Path(location)
+    name = str(location)
+    if not path.exists():
+        raise InputError(f"{name}: no such file")
+    if path.is_dir():
+        raise InputError(f"{name}: is a directory, not a file")
+    try:
+        return name, path.read_bytes(), path
+    except PermissionError:
+        raise InputError(f"{name}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+
+
+def decode(name: str, data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """Text and the encoding used.
+
+    Without ``encoding``: a BOM decides (UTF-8, UTF-16); otherwise strict UTF-8, then
+    GB18030 (a superset of GBK and GB2312, what Chinese Excel exports as "CSV").
+    """
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r} (try utf-8 or gb18030)") from None
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise InputError(
+                f"{name} line {line}: bytes that are not {encoding} at offset {exc.start}"
+            ) from None
+        return text.removeprefix("\ufeff"), encoding
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(name, data[3:], "utf-8"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(name, data, "utf-16").removeprefix("\ufeff"), "utf-16"
+    if b"\x00" in data[:65536]:
+        raise InputError(f"{name}: looks like a binary file, not CSV text")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{name}: not UTF-8 or GB18030 text; name the encoding with --encoding"
+        ) from None
+
+
+def _strict(name: str, data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{name}: starts with a {encoding} byte-order mark but is not {encoding} "
+            f"(offset {exc.start})"
+        ) from None
+
+
+def read_source(location: str | Path, encoding: str | None = None) -> Source:
+    """Read and decode ``location`` (a path or ``-``)."""
+    name, data, path = read_bytes(location)
+    text, used = decode(name, data, encoding)
+    if "\x00" in text:
+        raise InputError(f"{name}: contains NUL characters; not a text file")
+    return Source(name=name, text=text, encoding=used, path=path)

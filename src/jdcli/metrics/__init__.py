@@ -1,0 +1,1 @@
+"""Pure pandas computations: DataFrame in, DataFrame out; no printing, rounding or I/O."""

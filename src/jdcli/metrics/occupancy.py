@@ -1,0 +1,155 @@
+"""Occupancy: occupied ÷ capacity as a ratio of totals, per group, per period, with bands."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+CENSUS = ("capacity", "occupied")
+BED_DAYS = ("capacity_days", "occupied_days")
+DEFAULT_BANDS = (85.0, 92.0, 100.0)
+TOTAL = "Total"
+
+FREQ_CODES = {"month": "M", "quarter": "Q", "year": "Y"}
+
+
+def period_labels(dates: pd.Series, freq: str) -> pd.Series:
+    """Dates as period labels: ``2018-05`` (month), ``2018Q2`` (quarter), ``2018`` (year)."""
+    return dates.dt.to_period(FREQ_CODES[freq]).astype("str").where(dates.notna())
+
+
+def latest_census(
+    rows: pd.DataFrame, as_of: pd.Timestamp, *, unit: Sequence[str], date: str = "date"
+) -> pd.DataFrame:
+    """Each unit's rows on its latest ``date`` at or before ``as_of`` (units with none drop out).
+
+    Adds ``latest_date`` (that date). A unit is identified by the ``unit`` key columns; with
+    none, the whole file is one unit.
+    """
+    eligible = rows.loc[rows[date].notna() & (rows[date] <= as_of)]
+    keys = list(unit)
+    if keys:
+        latest = eligible.groupby(keys, sort=False, dropna=False)[date].transform("max")
+    else:
+        latest = pd.Series(eligible[date].max(), index=eligible.index)
+    result = eligible.loc[eligible[date] == latest].copy()
+    result["latest_date"] = result[date].dt.strftime("%Y-%m-%d")
+    return result
+
+
+def occupancy_rate(
+    rows: pd.DataFrame,
+    by: Sequence[str] = (),
+    *,
+    unit: Sequence[str] = (),
+    period: str | None = None,
+    instant: str | None = None,
+    total: bool = True,
+    bands: Sequence[float] = DEFAULT_BANDS,
+) -> pd.DataFrame:
+    """Occupancy per group (and per period): a ratio of totals, never a mean of rates.
+
+    ``rows`` hold either a census (``capacity``, ``occupied``) or bed-days (``capacity_days``,
+    ``occupied_days``; used when present). Census rows of one unit (``unit`` keys, e.g. the
+    facility) at one ``instant`` (e.g. a date) are parts of it and add up; a unit's figure for
+    a ``period`` is its average over its instants there, so a daily reporter does not
+    outweigh a weekly one; groups add their units' averages. Bed-days simply add up.
+
+    Columns: the ``by`` keys, ``period`` (when given), ``latest_date`` (when present in
+    ``rows``), then ``capacity``, ``occupied``, ``occupancy_pct``, ``free``, ``band`` (or
+    ``capacity_days``, ``occupied_days``, ``occupancy_pct``, ``free_days``, ``band``).
+    ``occupancy_pct`` is ``<NA>`` where capacity is 0; it is never clipped at 100.
+    ``band``: normal < b1 ≤ high < b2 ≤ critical ≤ b3 < over; ``no capacity`` when capacity
+    and occupied are both 0, ``over`` when people are held in no beds. With ``total`` and
+    more than one group, a total row per period (Σ/Σ over the groups, keys ``Total``) is last.
+    """
+    bed_days = all(c in rows.columns for c in BED_DAYS)
+    cap, occ = BED_DAYS if bed_days else CENSUS
+    free_name = "free_days" if bed_days else "free"
+    keys = list(dict.fromkeys(by))
+    time = [period] if period else []
+    extra = ["latest_date"] if "latest_date" in rows.columns else []
+    aggs: dict[str, str] = {cap: "sum", occ: "sum"} | {c: "max" for c in extra}
+
+    data = rows[keys + time + extra + [c for c in unit if c not in keys] + [cap, occ]
+                + ([instant] if instant and not bed_days else [])]
+    data = data.loc[:, ~data.columns.duplicated()]
+    data = data.astype({cap: "Float64", occ: "Float64"})
+    if not bed_days:
+        unit_keys = keys + [c for c in unit if c not in keys] + time
+        if instant:
+            parts = _sum(data, unit_keys + [instant], aggs)
+            data = _mean_over_instants(parts, unit_keys, cap, occ, extra)
+        else:
+            data = _sum(data, unit_keys, aggs)
+    groups = _sum(data, keys + time, aggs)
+    if total and keys and groups[keys].drop_duplicates().shape[0] > 1:
+        totals = _sum(groups, time, aggs) if time else groups[[cap, occ] + extra].agg(aggs).to_frame().T
+        for key in keys:
+            totals[key] = TOTAL
+        groups = pd.concat([groups, totals[groups.columns]], ignore_index=True)
+        # Total rows last within each period; periods in order.
+        order = groups[keys[0]].eq(TOTAL).astype(int)
+        groups = (
+            groups.assign(_total=order)
+            .sort_values(time + ["_total"], kind="stable")
+            .drop(columns="_total")
+            .reset_index(drop=True)
+        )
+    result = groups[keys + time + extra].copy()
+    result[cap] = groups[cap].astype("Float64")
+    result[occ] = groups[occ].astype("Float64")
+    result["occupancy_pct"] = occupancy_pct(result[cap], result[occ])
+    result[free_name] = result[cap] - result[occ]
+    result["band"] = occupancy_band(result[cap], result[occ], bands)
+    if period and period != "period":
+        result = result.rename(columns={period: "period"})
+    return result.reset_index(drop=True)
+
+
+def occupancy_pct(capacity: pd.Series, occupied: pd.Series) -> pd.Series:
+    """``occupied ÷ capacity × 100``; ``<NA>`` where capacity is 0 or missing."""
+    capacity = capacity.astype("Float64")
+    pct = occupied.astype("Float64") / capacity * 100
+    return pct.where(capacity > 0).astype("Float64")
+
+
+def occupancy_band(capacity: pd.Series, occupied: pd.Series, bands: Sequence[float]) -> pd.Series:
+    """The band of each row, compared by cross-multiplication (no rounding error at 85%)."""
+    low, high, full = bands
+    cap = capacity.astype("float64").to_numpy(na_value=np.nan)
+    occ = occupied.astype("float64").to_numpy(na_value=np.nan)
+    scaled = occ * 100.0
+    conditions = [
+        np.isnan(cap) | np.isnan(occ),
+        (cap == 0) & (occ == 0),
+        cap == 0,
+        scaled < low * cap,
+        scaled < high * cap,
+        scaled <= full * cap,
+    ]
+    choices = ["", "no capacity", "over", "normal", "high", "critical"]
+    labels = np.select(conditions, choices, default="over")
+    return pd.Series(labels, index=capacity.index, dtype="str").replace("", pd.NA)
+
+
+def _sum(frame: pd.DataFrame, keys: list[str], aggs: dict[str, str]) -> pd.DataFrame:
+    present = {k: v for k, v in aggs.items() if k in frame.columns}
+    if not keys:
+        return frame[list(present)].agg(present).to_frame().T.reset_index(drop=True)
+    return (
+        frame.groupby(keys, sort=True, dropna=False, observed=True)
+        .agg(present)
+        .reset_index()
+    )
+
+
+def _mean_over_instants(
+    parts: pd.DataFrame, unit_keys: list[str], cap: str, occ: str, extra: list[str]
+) -> pd.DataFrame:
+    aggs: dict[str, str] = {cap: "mean", occ: "mean"} | {c: "max" for c in extra}
+    if not unit_keys:
+        return parts[[cap, occ] + extra].agg(aggs).to_frame().T.reset_index(drop=True)
+    return parts.groupby(unit_keys, sort=True, dropna=False).agg(aggs).reset_index()

@@ -1,0 +1,328 @@
+"""Output formats: one renderer per format, chosen from a registry keyed by the ``Format`` enum.
+
+Renderers own their missing-value policy (CSV empty, JSON ``null``, tables ``—``) and their
+number policy: machine formats keep full precision, human formats round half-up for display.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Any, TextIO
+
+from jdcli.formatting import format_machine, format_number
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+class Format(str, Enum):
+    """Output formats accepted by ``--format``."""
+
+    AUTO = "auto"
+    TABLE = "table"
+    CSV = "csv"
+    TSV = "tsv"
+    JSON = "json"
+    JSONL = "jsonl"
+    MARKDOWN = "markdown"
+
+
+MACHINE_FORMATS = frozenset({Format.CSV, Format.TSV, Format.JSON, Format.JSONL})
+
+EXTENSIONS: dict[str, Format] = {
+    ".csv": Format.CSV,
+    ".tsv": Format.TSV,
+    ".tab": Format.TSV,
+    ".json": Format.JSON,
+    ".jsonl": Format.JSONL,
+    ".ndjson": Format.JSONL,
+    ".md": Format.MARKDOWN,
+    ".markdown": Format.MARKDOWN,
+    ".txt": Format.TABLE,
+}
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """What a renderer may need besides the frame.
+
+    ``styles`` maps a column to one rich style name (or ``None``) per row; only the table
+    renderer uses it (e.g. a change coloured by the metric's desirable direction).
+    """
+
+    decimals: int = 2
+    title: str | None = None
+    caption: str | None = None
+    excel: bool = False
+    styles: Mapping[str, Sequence[str | None]] = field(default_factory=dict)
+
+
+# Control characters (C0 except tab/newline, DEL, C1) would drive a terminal: show them escaped.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe_text(value: str) -> str:
+    """Text with control characters shown as ``\\xNN`` escapes, never sent raw to a terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    import pandas as pd
+
+    return bool(pd.api.types.is_numeric_dtype(series.dtype)) and not pd.api.types.is_bool_dtype(
+        series.dtype
+    )
+
+
+# ---------------------------------------------------------------- human cell formatting
+
+
+def human_cell(column: str, value: Any, decimals: int) -> str:
+    """One cell for people, by the column's naming convention.
+
+    ``*_pct`` → ``91.72%``; ``*_pp`` → ``+0.42 pp``; a column whose name says it is a change
+    is signed; other numbers get thousands separators; undefined is ``—``.
+    """
+    if _is_missing(value):
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float) or hasattr(value, "dtype"):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return safe_text(str(value))
+        signed = "change" in column or column.endswith("_pp")
+        if column.endswith("_pp"):
+            return f"{format_number(number, decimals, sign=True)} pp"
+        if column.endswith("_pct"):
+            return f"{format_number(number, decimals, sign=signed, thousands=True)}%"
+        return format_number(number, decimals, sign=signed)
+    return safe_text(str(value))
+
+
+def human_rows(frame: pd.DataFrame, decimals: int) -> list[list[str]]:
+    """Every cell of ``frame`` formatted for people."""
+    columns = [str(c) for c in frame.columns]
+    return [
+        [human_cell(col, value, decimals) for col, value in zip(columns, row, strict=True)]
+        for row in frame.itertuples(index=False, name=None)
+    ]
+
+
+def numeric_columns(frame: pd.DataFrame) -> list[bool]:
+    """Which columns hold numbers (right-aligned in human formats)."""
+    return [_is_numeric(frame[c]) for c in frame.columns]
+
+
+# ---------------------------------------------------------------- machine cell formatting
+
+
+def machine_strings(series: pd.Series) -> list[str]:
+    """A column as strings for CSV: full precision, empty for undefined."""
+    import pandas as pd
+
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return ["" if _is_missing(v) else ("true" if v else "false") for v in series]
+    if pd.api.types.is_integer_dtype(series.dtype):
+        return ["" if _is_missing(v) else str(int(v)) for v in series]
+    if pd.api.types.is_float_dtype(series.dtype):
+        values = series.astype("float64").to_numpy(na_value=math.nan)
+        return [format_machine(v) for v in values.tolist()]
+    return ["" if _is_missing(v) else str(v) for v in series]
+
+
+def machine_value(value: Any) -> Any:
+    """A cell as a JSON value: ``null`` for undefined, integral floats as integers."""
+    if _is_missing(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float):
+        if math.isinf(value):
+            return None
+        if value.is_integer() and abs(value) < 2**53:
+            return int(value)
+        return value
+    if isinstance(value, int):
+        return value
+    return str(value)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralise(cell: str) -> str:
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+# ---------------------------------------------------------------- renderers
+
+
+def to_delimited(frame: pd.DataFrame, stream: TextIO, options: RenderOptions, sep: str) -> None:
+    """CSV/TSV: header row, ``\\n`` endings, full precision, empty for undefined."""
+    if options.excel:
+        stream.write("\ufeff")
+    writer = csv.writer(stream, delimiter=sep, lineterminator="\n")
+    writer.writerow([str(c) for c in frame.columns])
+    columns = []
+    for name in frame.columns:
+        cells = machine_strings(frame[name])
+        if options.excel and not _is_numeric(frame[name]):
+            cells = [_neutralise(c) for c in cells]
+        columns.append(cells)
+    writer.writerows(zip(*columns, strict=True))
+
+
+def to_csv(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> None:
+    """Comma-separated values."""
+    to_delimited(frame, stream, options, ",")
+
+
+def to_tsv(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> None:
+    """Tab-separated values."""
+    to_delimited(frame, stream, options, "\t")
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The frame as JSON-ready records (``null`` for undefined)."""
+    columns = [str(c) for c in frame.columns]
+    return [
+        {col: machine_value(v) for col, v in zip(columns, row, strict=True)}
+        for row in frame.itertuples(index=False, name=None)
+    ]
+
+
+def to_json(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> None:
+    """A JSON array of records."""
+    json.dump(records(frame), stream, ensure_ascii=False, indent=2, allow_nan=False)
+    stream.write("\n")
+
+
+def to_jsonl(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> None:
+    """One JSON object per line."""
+    for record in records(frame):
+        stream.write(json.dumps(record, ensure_ascii=False, allow_nan=False))
+        stream.write("\n")
+
+
+def to_markdown(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> None:
+    """A GitHub-flavoured Markdown table (cells formatted first: tabulate ignores NA rules)."""
+    from tabulate import tabulate
+
+    rows = human_rows(frame, options.decimals)
+    rows = [[_md_escape(c) for c in row] for row in rows]
+    align = ["right" if n else "left" for n in numeric_columns(frame)]
+    if options.title:
+        stream.write(f"**{_md_escape(options.title)}**\n\n")
+    table = tabulate(
+        rows,
+        headers=[_md_escape(str(c)) for c in frame.columns],
+        tablefmt="github",
+        colalign=align or None,
+        disable_numparse=True,
+    )
+    stream.write(table.rstrip("\n") + "\n")
+    if options.caption:
+        stream.write(f"\n{_md_escape(options.caption)}\n")
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def console_width(stream: TextIO) -> int:
+    """Width for a rich table: the terminal's, ``COLUMNS``, or wide enough for a file."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    isatty = getattr(stream, "isatty", None)
+    if isatty is not None and isatty():
+        import shutil
+
+        return shutil.get_terminal_size().columns
+    return 200
+
+
+def to_table(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> None:
+    """A rich table; cell text is data, never markup."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    isatty = getattr(stream, "isatty", None)
+    terminal = bool(isatty and isatty())
+    console = Console(
+        file=stream,
+        width=console_width(stream),
+        force_terminal=terminal,
+        no_color=("NO_COLOR" in os.environ) or not terminal,
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
+    table = Table(
+        title=Text(options.title) if options.title else None,
+        caption=Text(options.caption) if options.caption else None,
+        caption_justify="left",
+        show_lines=False,
+    )
+    numeric = numeric_columns(frame)
+    for name, is_num in zip(frame.columns, numeric, strict=True):
+        table.add_column(Text(str(name)), justify="right" if is_num else "left", overflow="fold")
+    columns = [str(c) for c in frame.columns]
+    for i, row in enumerate(human_rows(frame, options.decimals)):
+        cells = []
+        for col, cell in zip(columns, row, strict=True):
+            styles = options.styles.get(col)
+            style = styles[i] if styles is not None else None
+            cells.append(Text(cell, style=style or ""))
+        table.add_row(*cells)
+    console.print(table)
+
+
+Renderer = Callable[["pd.DataFrame", TextIO, RenderOptions], None]
+
+RENDERERS: dict[Format, Renderer] = {
+    Format.TABLE: to_table,
+    Format.CSV: to_csv,
+    Format.TSV: to_tsv,
+    Format.JSON: to_json,
+    Format.JSONL: to_jsonl,
+    Format.MARKDOWN: to_markdown,
+}
+
+
+def resolve_format(fmt: Format, stream: TextIO) -> Format:
+    """``auto`` is a table on a terminal and CSV otherwise."""
+    if fmt is not Format.AUTO:
+        return fmt
+    isatty = getattr(stream, "isatty", None)
+    return Format.TABLE if isatty is not None and isatty() else Format.CSV
+
+
+def emit(
+    frame: pd.DataFrame, fmt: Format, stream: TextIO, options: RenderOptions | None = None
+) -> None:
+    """Write ``frame`` to ``stream`` in ``fmt`` (``auto`` resolved against the stream)."""
+    RENDERERS[resolve_format(fmt, stream)](frame, stream, options or RenderOptions())
