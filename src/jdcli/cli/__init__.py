@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Annotated
 
 import typer
@@ -37,9 +38,17 @@ def _root(
     """Drug-control program statistics from CSV."""
 
 
+COMMAND_MODULES = ("occupancy", "trends", "staffing", "verify", "report", "datasets")
+
+
 def _register() -> None:
-    # Each command module adds itself to ``app``; the imports stay light (no pandas).
-    from jdcli.cli import datasets, occupancy  # noqa: F401
+    # Each command module adds itself to ``app`` when imported; the imports stay light (no
+    # pandas). Listed in the order ``--help`` shows them; a module not written yet is skipped.
+    import importlib.util
+
+    for name in COMMAND_MODULES:
+        if importlib.util.find_spec(f"jdcli.cli.{name}") is not None:
+            importlib.import_module(f"jdcli.cli.{name}")
 
 
 _register()
