@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TextIO
 
 from jdcli.formatting import format_machine, format_number
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """Output formats accepted by ``--format``."""
 
     AUTO = "auto"

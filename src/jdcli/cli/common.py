@@ -51,14 +51,17 @@ OutputOpt = Annotated[
 ]
 DecimalsOpt = Annotated[
     int,
-    typer.Option("--decimals", min=0, max=12, help="Decimal places in tables and Markdown (half-up)."),
+    typer.Option(
+        "--decimals", min=0, max=12, help="Decimal places in tables and Markdown (half-up)."
+    ),
 ]
 ColOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--col",
         metavar="CANONICAL=ACTUAL",
-        help="Map a column of the file to a canonical name, e.g. --col capacity=核定床位. Repeatable.",
+        help="Map a column of the file to a canonical name, e.g. --col capacity=核定床位. "
+        "Repeatable.",
         show_default=False,
     ),
 ]
@@ -181,7 +184,11 @@ def load_input(
 
         resource = default_resource(command)
         return load(
-            resource.path, schema, col_map=col_map, filters=filter_map, encoding=encoding,
+            resource.path,
+            schema,
+            col_map=col_map,
+            filters=filter_map,
+            encoding=encoding,
             name=resource.label,
         )
     return load(file, schema, col_map=col_map, filters=filter_map, encoding=encoding)
@@ -237,9 +244,7 @@ def write_output(
     write_atomically(output, lambda stream: emit(frame, chosen, stream, options), inputs=inputs)
 
 
-def write_atomically(
-    output: Path, render: Any, *, inputs: Sequence[Path | None] = ()
-) -> None:
+def write_atomically(output: Path, render: Any, *, inputs: Sequence[Path | None] = ()) -> None:
     """Call ``render(stream)`` on a temporary file next to ``output``, then rename it into place."""
     for source in inputs:
         if source is not None and output.exists() and _same_file(output, source):

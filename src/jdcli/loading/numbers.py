@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Cells that mean "no value" in a numeric column (compared after stripping, case-insensitive).
-MISSING_TOKENS = frozenset({"", "na", "n/a", "-", "—", "–", "--", "null", "none", "nan", "无", "…", ".."})
+MISSING_TOKENS = frozenset(
+    {"", "na", "n/a", "-", "—", "–", "--", "null", "none", "nan", "无", "…", ".."}
+)
 
 # Full-width forms (Excel/IME output) and the Unicode minus sign to their ASCII equivalents.
 _TRANSLATE = str.maketrans(
@@ -78,6 +80,8 @@ def _parse_slow(raw: pd.Series, *, source: str, column: str, allow_percent: bool
     bad = ~missing & ~valid
     if bool(bad.any()):
         line = bad[bad].index[0]
-        raise InputError(f"{source} line {line}, column {column}: {raw.loc[line]!r} is not a number")
+        raise InputError(
+            f"{source} line {line}, column {column}: {raw.loc[line]!r} is not a number"
+        )
     cleaned = body.str.replace(",", "", regex=False).where(~missing)
     return pd.to_numeric(cleaned, errors="raise").astype("Float64")

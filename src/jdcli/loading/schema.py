@@ -92,7 +92,9 @@ def resolve_columns(
         if column.name in found:
             continue
         matches = [
-            by_key[_key(a)] for a in column.aliases if _key(a) in by_key and by_key[_key(a)] not in taken
+            by_key[_key(a)]
+            for a in column.aliases
+            if _key(a) in by_key and by_key[_key(a)] not in taken
         ]
         if len(matches) > 1:
             raise InputError(

@@ -8,13 +8,27 @@ from __future__ import annotations
 
 from jdcli.loading.schema import Column, Schema
 
-PERIOD = Column("period", ("年份", "年度", "月份", "时间", "期间", "统计期", "year", "month", "quarter"))
+PERIOD = Column(
+    "period", ("年份", "年度", "月份", "时间", "期间", "统计期", "year", "month", "quarter")
+)
 DATE = Column("date", ("日期", "统计日期", "census_date", "as_of", "day"), kind="date")
 FACILITY = Column(
     "facility",
-    ("机构", "单位名称", "戒毒所", "机构名称", "所名", "centre", "center", "facility_name", "institution"),
+    (
+        "机构",
+        "单位名称",
+        "戒毒所",
+        "机构名称",
+        "所名",
+        "centre",
+        "center",
+        "facility_name",
+        "institution",
+    ),
 )
-REGION = Column("region", ("地区", "区", "区域", "市", "城市", "province", "省份", "district", "area"))
+REGION = Column(
+    "region", ("地区", "区", "区域", "市", "城市", "province", "省份", "district", "area")
+)
 
 OCCUPANCY = Schema(
     columns=(
@@ -29,8 +43,19 @@ OCCUPANCY = Schema(
         ),
         Column(
             "occupied",
-            ("在所人数", "收治人数", "在押人数", "在册人数", "收治戒毒人员", "occupied_beds",
-             "inmates", "population", "census", "patients", "residents"),
+            (
+                "在所人数",
+                "收治人数",
+                "在押人数",
+                "在册人数",
+                "收治戒毒人员",
+                "occupied_beds",
+                "inmates",
+                "population",
+                "census",
+                "patients",
+                "residents",
+            ),
             kind="count",
         ),
         Column(
@@ -40,7 +65,13 @@ OCCUPANCY = Schema(
         ),
         Column(
             "occupied_days",
-            ("实际占用总床日数", "占用床日数", "occupied_bed_days", "bed_days_occupied", "patient_days"),
+            (
+                "实际占用总床日数",
+                "占用床日数",
+                "occupied_bed_days",
+                "bed_days_occupied",
+                "patient_days",
+            ),
             kind="count",
         ),
     ),

@@ -78,7 +78,9 @@ def parse_table(source: Source, delimiter: str | None = None) -> pd.DataFrame:
     if arrow_table.num_columns and not all(
         pa.types.is_string(t) or pa.types.is_large_string(t) for t in arrow_table.schema.types
     ):
-        arrow_table = arrow_table.cast(pa.schema([(n, pa.string()) for n in arrow_table.column_names]))
+        arrow_table = arrow_table.cast(
+            pa.schema([(n, pa.string()) for n in arrow_table.column_names])
+        )
     frame = arrow_table.to_pandas()
     header = [str(h).strip() for h in frame.iloc[0].tolist()]
     _check_header(source.name, header)
@@ -88,7 +90,8 @@ def parse_table(source: Source, delimiter: str | None = None) -> pd.DataFrame:
     blank = (body == "").all(axis=1) if len(body.columns) else None
     if blank is not None and bool(blank.any()):
         body = body.loc[~blank]
-    return body
+    result: pd.DataFrame = body
+    return result
 
 
 def _check_header(name: str, header: list[str]) -> None:
@@ -126,7 +129,7 @@ def _structure_error(
         line = _line_of(text, row_text)
         where = f"{name} line {line}" if line else name
         if row_text.count('"') % 2 == 1:
-            return InputError(f"{where}: unterminated quote (a \" that is never closed)")
+            return InputError(f'{where}: unterminated quote (a " that is never closed)')
         shown = row_text if len(row_text) <= 60 else row_text[:57] + "..."
         delim = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}[sep]
         return InputError(

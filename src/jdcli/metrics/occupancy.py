@@ -17,7 +17,8 @@ FREQ_CODES = {"month": "M", "quarter": "Q", "year": "Y"}
 
 def period_labels(dates: pd.Series, freq: str) -> pd.Series:
     """Dates as period labels: ``2018-05`` (month), ``2018Q2`` (quarter), ``2018`` (year)."""
-    return dates.dt.to_period(FREQ_CODES[freq]).astype("str").where(dates.notna())
+    labels: pd.Series = dates.dt.to_period(FREQ_CODES[freq]).astype("str")
+    return labels.where(dates.notna())
 
 
 def latest_census(
@@ -73,20 +74,28 @@ def occupancy_rate(
     extra = ["latest_date"] if "latest_date" in rows.columns else []
     aggs: dict[str, str] = {cap: "sum", occ: "sum"} | {c: "max" for c in extra}
 
-    data = rows[keys + time + extra + [c for c in unit if c not in keys] + [cap, occ]
-                + ([instant] if instant and not bed_days else [])]
+    data = rows[
+        keys
+        + time
+        + extra
+        + [c for c in unit if c not in keys]
+        + [cap, occ]
+        + ([instant] if instant and not bed_days else [])
+    ]
     data = data.loc[:, ~data.columns.duplicated()]
     data = data.astype({cap: "Float64", occ: "Float64"})
     if not bed_days:
         unit_keys = keys + [c for c in unit if c not in keys] + time
         if instant:
-            parts = _sum(data, unit_keys + [instant], aggs)
+            parts = _sum(data, [*unit_keys, instant], aggs)
             data = _mean_over_instants(parts, unit_keys, cap, occ, extra)
         else:
             data = _sum(data, unit_keys, aggs)
     groups = _sum(data, keys + time, aggs)
     if total and keys and groups[keys].drop_duplicates().shape[0] > 1:
-        totals = _sum(groups, time, aggs) if time else groups[[cap, occ] + extra].agg(aggs).to_frame().T
+        totals = (
+            _sum(groups, time, aggs) if time else groups[[cap, occ, *extra]].agg(aggs).to_frame().T
+        )
         for key in keys:
             totals[key] = TOTAL
         groups = pd.concat([groups, totals[groups.columns]], ignore_index=True)
@@ -94,7 +103,7 @@ def occupancy_rate(
         order = groups[keys[0]].eq(TOTAL).astype(int)
         groups = (
             groups.assign(_total=order)
-            .sort_values(time + ["_total"], kind="stable")
+            .sort_values([*time, "_total"], kind="stable")
             .drop(columns="_total")
             .reset_index(drop=True)
         )
@@ -139,11 +148,7 @@ def _sum(frame: pd.DataFrame, keys: list[str], aggs: dict[str, str]) -> pd.DataF
     present = {k: v for k, v in aggs.items() if k in frame.columns}
     if not keys:
         return frame[list(present)].agg(present).to_frame().T.reset_index(drop=True)
-    return (
-        frame.groupby(keys, sort=True, dropna=False, observed=True)
-        .agg(present)
-        .reset_index()
-    )
+    return frame.groupby(keys, sort=True, dropna=False, observed=True).agg(present).reset_index()
 
 
 def _mean_over_instants(
@@ -151,5 +156,5 @@ def _mean_over_instants(
 ) -> pd.DataFrame:
     aggs: dict[str, str] = {cap: "mean", occ: "mean"} | {c: "max" for c in extra}
     if not unit_keys:
-        return parts[[cap, occ] + extra].agg(aggs).to_frame().T.reset_index(drop=True)
+        return parts[[cap, occ, *extra]].agg(aggs).to_frame().T.reset_index(drop=True)
     return parts.groupby(unit_keys, sort=True, dropna=False).agg(aggs).reset_index()
