@@ -254,6 +254,7 @@ def period_change(
     compare: str = "yoy",
     rate: bool | pd.Series = False,
     freq: str | None = None,
+    carry: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Each row's change against exactly its comparison period in the same series.
 
@@ -274,6 +275,9 @@ def period_change(
       comparison period is missing: never bridged), ``zero base``, ``negative base``,
       ``missing value``, ``missing base``; ``<NA>`` for an ordinary change.
 
+    Columns named in ``carry`` are also brought over from the comparison row, as
+    ``base_<column>``.
+
     Raises PeriodError for unreadable period labels, mixed frequencies in one series, or a
     duplicate (series, period), naming the lines (index labels) involved.
     """
@@ -286,8 +290,12 @@ def period_change(
     )
     work = work.sort_values(["_series", "_ordinal"], kind="mergesort")
     values = work[value].astype("Float64")
+    carried = [c for c in carry if c not in (period, value)]
     base = work[["_series", "_ordinal", period]].assign(_value=values)
-    base.columns = pd.Index(["_series", "_target", "_base_period", "_base_value"])
+    base = pd.concat([base, work[carried]], axis=1)
+    base.columns = pd.Index(
+        ["_series", "_target", "_base_period", "_base_value", *(f"base_{c}" for c in carried)]
+    )
     joined = work[["_series", "_target"]].merge(
         base, on=["_series", "_target"], how="left", validate="many_to_one"
     )
@@ -319,6 +327,8 @@ def period_change(
     choices = [MISSING_VALUE, FIRST, GAP, MISSING_BASE, ZERO_BASE, NEGATIVE_BASE]
     flag = pd.Series(np.select(conditions, choices, default=""), index=work.index, dtype="str")
     result["flag"] = flag.where(flag != "")
+    for column in carried:
+        result[f"base_{column}"] = joined[f"base_{column}"]
     return result
 
 
@@ -326,3 +336,295 @@ def _rate_mask(rate: bool | pd.Series, index: pd.Index) -> np.ndarray:
     if isinstance(rate, pd.Series):
         return rate.reindex(index).fillna(False).astype("bool").to_numpy()
     return np.full(len(index), bool(rate))
+
+
+# ------------------------------------------------------------------ reported changes
+
+# Where a row's value comes from (column ``origin`` of ``complete_with_reported``).
+LEVEL = "level"
+INDEX_BASE = "index base"
+CHAINED = "chained"
+DERIVED = "derived"
+
+
+def format_periods(ordinal: pd.Series, freqs: pd.Series) -> pd.Series:
+    """Ordinals back to canonical labels: ``2017``, ``2017H1``, ``2017Q2``, ``2017-05``, a date."""
+    labels = pd.Series(np.nan, index=ordinal.index, dtype="object")
+    whole = ordinal.astype("Int64")
+    for kind, per_year in PER_YEAR.items():
+        rows = freqs.eq(kind)
+        year = (whole[rows] // per_year).astype("str")
+        part = (whole[rows] % per_year + 1).astype("str")
+        if kind == "year":
+            text = year
+        elif kind == "month":
+            text = year + "-" + part.str.zfill(2)
+        else:
+            text = year + {"half": "H", "quarter": "Q"}[kind] + part
+        labels.loc[rows] = text.to_numpy()
+    dated = freqs.eq("day")
+    if bool(dated.any()):
+        dates = _EPOCH + pd.to_timedelta(whole[dated].astype("int64"), unit="D")
+        labels.loc[dated] = dates.dt.strftime("%Y-%m-%d").to_numpy()
+    return labels.astype("str")
+
+
+def complete_with_reported(
+    frame: pd.DataFrame,
+    keys: Sequence[str],
+    *,
+    period: str = "period",
+    value: str = "value",
+    reported: str = "reported_change_pct",
+    freq: str | None = None,
+) -> pd.DataFrame:
+    """Fill in levels from reported year-on-year changes (同比, in %) where that is sound.
+
+    Reported changes link a period to the same period a year earlier; consecutive links form
+    a chain, whose first period (the one before the first change) is its base. Per series:
+
+    - no level at all: each chain becomes an index, base = 100 (a row is added for the base
+      period when there is none), then ``base × Π(1 + change/100)``: −14%, −16% give 100,
+      86, 72.24;
+    - exactly one level: the levels of the chain through it are derived from it (15 labs in
+      2017 at −40% gives 25 in 2016);
+    - two or more levels: nothing is filled in (a missing year stays a gap).
+
+    Returns the rows (added base rows get negative index labels, having no file line; their
+    other columns are empty except the keys) with ``value`` filled in and two columns:
+    ``origin`` (``level``, ``index base``, ``chained``, ``derived``; ``<NA>`` for a row with
+    neither a value nor a usable change) and ``index_base`` (the base period label of an
+    index row). Raises PeriodError as ``period_change`` does.
+    """
+    keys = list(keys)
+    ordinal, freqs = parse_periods(frame[period], freq)
+    series = series_ids(frame, keys)
+    _check_series(frame, keys, series, ordinal, freqs, period)
+    values = frame[value].astype("Float64")
+    rates = frame[reported].astype("Float64")
+    target = comparison_ordinal(ordinal, freqs, "yoy")
+    work = pd.DataFrame(
+        {"series": series, "ordinal": ordinal, "freq": freqs, "target": target, "value": values},
+        index=frame.index,
+    )
+    lag = freqs.map(PER_YEAR).astype("Float64")
+    # Rows of one phase (the same month of each year, say) link up year after year.
+    work["phase"] = (ordinal % lag.fillna(1).astype("Int64")).where(freqs.ne("day"), ordinal)
+    links = work.loc[rates.notna() & target.notna()].assign(growth=1 + rates / 100)
+    links = links.sort_values(["series", "phase", "ordinal"], kind="mergesort")
+    previous = links.groupby(["series", "phase"], sort=False)["ordinal"].shift()
+    links["chain"] = (previous.isna() | previous.ne(links["target"])).cumsum()
+    links["index"] = links.groupby("chain", sort=False)["growth"].cumprod() * 100
+    starts = links.drop_duplicates("chain")[["series", "freq", "chain", "target"]]
+    starts = starts.rename(columns={"target": "ordinal"}).assign(index=100.0)
+    nodes = pd.concat(
+        [links[["series", "freq", "chain", "ordinal", "index"]], starts], ignore_index=True
+    )
+    nodes["is_start"] = np.r_[np.zeros(len(links), bool), np.ones(len(starts), bool)]
+    nodes["base_ordinal"] = nodes["chain"].map(starts.set_index("chain")["ordinal"])
+    levels = work.loc[values.notna(), ["series", "ordinal", "value"]]
+    counts = levels.groupby("series").size()
+    nodes["levels"] = nodes["series"].map(counts).fillna(0).astype("int64")
+    # The one level of a series, when it sits on a chain, scales that chain.
+    anchors = nodes.merge(levels, on=["series", "ordinal"], how="inner")
+    anchors = anchors.loc[anchors["levels"].eq(1)]
+    scale = anchors.set_index("chain")["value"] / anchors.set_index("chain")["index"]
+    nodes["scale"] = nodes["chain"].map(scale)
+    nodes["fill"] = (nodes["index"] * nodes["scale"]).where(nodes["levels"].eq(1))
+    nodes["fill"] = nodes["fill"].fillna(nodes["index"].where(nodes["levels"].eq(0)))
+    nodes["kind"] = np.where(
+        nodes["levels"].eq(0), np.where(nodes["is_start"], INDEX_BASE, CHAINED), DERIVED
+    )
+    nodes = nodes.loc[nodes["fill"].notna()]
+    existing = work.reset_index(names="_line")[["series", "ordinal", "_line"]]
+    placed = nodes.merge(existing, on=["series", "ordinal"], how="left")
+    new = placed.loc[placed["_line"].isna()]
+    labels = -1 - np.arange(len(new)) + min(0, _min_label(frame.index))
+    placed.loc[new.index, "_line"] = labels
+    added = pd.DataFrame(np.nan, index=pd.Index(labels), columns=frame.columns)
+    added = added.astype(frame.dtypes.to_dict())
+    first_rows = frame.loc[~series.duplicated()].set_index(series[~series.duplicated()])
+    for key in keys:
+        added[key] = first_rows.loc[new["series"].to_numpy(), key].to_numpy()
+    added[period] = format_periods(new["ordinal"], new["freq"]).to_numpy()
+    result = pd.concat([frame, added]) if len(added) else frame.copy()
+    result[value] = result[value].astype("Float64")
+    origin = pd.Series(np.nan, index=result.index, dtype="str").mask(result[value].notna(), LEVEL)
+    # A given level is never overwritten: only empty rows are filled in.
+    placed = placed.loc[result[value].reindex(pd.Index(placed["_line"])).isna().to_numpy()]
+    where = pd.Index(placed["_line"])
+    result.loc[where, value] = placed["fill"].to_numpy()
+    origin.loc[where] = placed["kind"].to_numpy()
+    index_base = pd.Series(np.nan, index=result.index, dtype="str")
+    indexed = placed.loc[placed["kind"].ne(DERIVED)]
+    index_base.loc[pd.Index(indexed["_line"])] = format_periods(
+        indexed["base_ordinal"], indexed["freq"]
+    ).to_numpy()
+    result["origin"] = origin
+    result["index_base"] = index_base
+    return result
+
+
+def _min_label(index: pd.Index) -> int:
+    numbers = pd.to_numeric(pd.Series(index), errors="coerce")
+    return int(numbers.min()) if bool(numbers.notna().any()) else 0
+
+
+# Flags added by reported changes (besides the engine's).
+MISMATCH = "mismatch"
+CONSISTENT = "consistent"
+DERIVED_BASE = "derived base"
+
+
+def reported_consistency(
+    changes: pd.DataFrame,
+    *,
+    reported: str = "reported_change_pct",
+    reported_decimals: str = "reported_decimals",
+    low: str = "value_low",
+    high: str = "value_high",
+) -> pd.Series:
+    """Whether each row's levels agree with its reported change, counting every precision.
+
+    ``changes`` is ``period_change`` output run with ``carry=[origin, low, high]`` on the
+    output of ``complete_with_reported``; ``low``/``high`` are the interval each given level
+    stands for (``precision.figure_bounds``). Only a pair of given levels is checked (a change
+    computed from a derived or chained level came from the reported change itself).
+    ``<NA>`` where nothing is checked.
+    """
+    from jdcli.metrics.precision import change_pct_bounds, figure_bounds, overlaps
+
+    given = changes["origin"].eq(LEVEL) & changes["base_origin"].eq(LEVEL)
+    checkable = given.fillna(False) & changes[reported].notna()
+    low_pct, high_pct = change_pct_bounds(
+        changes[f"base_{low}"], changes[f"base_{high}"], changes[low], changes[high]
+    )
+    rep_low, rep_high = figure_bounds(
+        changes[reported], changes[reported_decimals], exact_integers=False
+    )
+    agree = overlaps(low_pct, high_pct, rep_low, rep_high)
+    return agree.where(checkable & agree.notna()).astype("boolean")
+
+
+def combined_flags(changes: pd.DataFrame, consistent: pd.Series | None = None) -> pd.Series:
+    """One flag per row: where the value came from, then the reported check, then the engine's.
+
+    ``index base``, ``chained``, ``derived`` (the value is not a given level), ``derived
+    base`` (the change is computed from a derived level, so it is not checked), ``mismatch`` /
+    ``consistent`` (a given level pair checked against the reported change), else the flag
+    of ``period_change`` (``first``, ``gap``, ``zero base`` …).
+    """
+    origin = changes["origin"]
+    verdict = (
+        consistent.reindex(changes.index)
+        if consistent is not None
+        else pd.Series(pd.NA, index=changes.index, dtype="boolean")
+    )
+    engine = changes["flag"]
+    conditions = [
+        origin.eq(INDEX_BASE).fillna(False).to_numpy(dtype=bool),
+        origin.eq(CHAINED).fillna(False).to_numpy(dtype=bool),
+        origin.eq(DERIVED).fillna(False).to_numpy(dtype=bool),
+        (changes["base_origin"].eq(DERIVED) & engine.isna()).fillna(False).to_numpy(dtype=bool),
+        verdict.eq(False).fillna(False).to_numpy(dtype=bool),
+        (verdict.eq(True) & engine.isna()).fillna(False).to_numpy(dtype=bool),
+    ]
+    choices = [INDEX_BASE, CHAINED, DERIVED, DERIVED_BASE, MISMATCH, CONSISTENT]
+    picked = pd.Series(np.select(conditions, choices, default=""), index=changes.index, dtype="str")
+    return picked.where(picked != "", engine)
+
+
+# ------------------------------------------------------------------ whole-series measures
+
+
+def _ordered(frame: pd.DataFrame, keys: Sequence[str], period: str) -> pd.DataFrame:
+    ordinal, freqs = parse_periods(frame[period])
+    return frame.assign(
+        _series=series_ids(frame, keys), _ordinal=ordinal, _years=ordinal_years(ordinal, freqs)
+    ).sort_values(["_series", "_ordinal"], kind="mergesort")
+
+
+def cumulative_change(
+    frame: pd.DataFrame, keys: Sequence[str], *, period: str = "period", value: str = "value"
+) -> pd.Series:
+    """Each row's relative change (%) from the first period of its series with a value.
+
+    ``<NA>`` for that first row itself (no change, not 0%), for rows without a value and
+    where the first value is 0; a negative first value is divided by its size, as in
+    ``period_change``. Aligned to ``frame``'s index.
+    """
+    work = _ordered(frame, keys, period)
+    values = work[value].astype("Float64")
+    first = values.groupby(work["_series"], sort=False).transform("first")
+    first_period = (
+        work["_ordinal"].where(values.notna()).groupby(work["_series"], sort=False).transform("min")
+    )
+    change = ((values - first) / first.abs() * 100).where(first != 0)
+    change = change.where(work["_ordinal"] != first_period)
+    return change.reindex(frame.index)
+
+
+def index_to(
+    frame: pd.DataFrame,
+    keys: Sequence[str],
+    base_period: str,
+    *,
+    period: str = "period",
+    value: str = "value",
+) -> pd.Series:
+    """``value`` as an index with ``base_period`` = 100 in each series (``<NA>`` for a series
+    without a positive value in that period). ``base_period`` is a label like the data's
+    (``2016``, ``2016-05``); it is compared as a period, not as text."""
+    work = _ordered(frame, keys, period)
+    base_ordinal, base_freq = parse_periods(pd.Series([base_period]))
+    freqs = parse_periods(work[period])[1]
+    at_base = work["_ordinal"].eq(base_ordinal.iloc[0]) & freqs.eq(base_freq.iloc[0])
+    values = work[value].astype("Float64")
+    base = values.where(at_base).groupby(work["_series"], sort=False).transform("max")
+    return (values / base * 100).where(base > 0).reindex(frame.index)
+
+
+def trend_summary(
+    frame: pd.DataFrame,
+    keys: Sequence[str],
+    *,
+    period: str = "period",
+    value: str = "value",
+    rate: bool | pd.Series = False,
+) -> pd.DataFrame:
+    """One row per series: its first and last period with a value, and what happened between.
+
+    Columns: the keys, ``first_period``, ``first_value``, ``last_period``, ``last_value``,
+    ``periods`` (how many have a value), ``years`` (between the first and last period, from
+    the labels: 2017 → 2023 is 6 whatever rows are missing), ``change``, ``change_pct``,
+    ``change_pp`` (rate series; ``<NA>`` otherwise), ``cagr_pct`` (compound annual growth,
+    ``(last ÷ first)^(1/years) − 1``; ``<NA>`` unless both values are positive and years > 0)
+    and ``doublings`` (log2 of last ÷ first: 翻番 = 1, 翻两番 = 2).
+    """
+    keys = list(keys)
+    is_rate = pd.Series(_rate_mask(rate, frame.index), index=frame.index)
+    work = _ordered(frame.assign(_rate=is_rate), keys, period)
+    work = work.loc[work[value].notna()]
+    grouped = work.groupby("_series", sort=True)
+    firsts = grouped.head(1).set_index("_series")
+    lasts = grouped.tail(1).set_index("_series")
+    summary = firsts[keys].copy() if keys else pd.DataFrame(index=firsts.index)
+    summary["first_period"] = firsts[period]
+    summary["first_value"] = firsts[value].astype("Float64")
+    summary["last_period"] = lasts[period]
+    summary["last_value"] = lasts[value].astype("Float64")
+    summary["periods"] = grouped.size().astype("Int64")
+    years = (lasts["_years"] - firsts["_years"]).astype("Float64")
+    summary["years"] = years
+    first, last = summary["first_value"], summary["last_value"]
+    summary["change"] = last - first
+    summary["change_pct"] = ((last - first) / first.abs() * 100).where(first != 0)
+    summary["change_pp"] = (last - first).where(grouped["_rate"].any())
+    positive = (first > 0) & (last > 0)
+    ratio = (last / first).where(positive)
+    cagr = np.power(ratio.astype("float64"), 1 / years.astype("float64").where(years > 0)) - 1
+    summary["cagr_pct"] = (pd.Series(cagr, index=summary.index) * 100).astype("Float64")
+    summary["doublings"] = pd.Series(np.log2(ratio.astype("float64")), index=summary.index).astype(
+        "Float64"
+    )
+    return summary.reset_index(drop=True)
