@@ -75,11 +75,13 @@ def parse_periods(labels: pd.Series, freq: str | None = None) -> tuple[pd.Series
     a month ``12y + m - 1``, a date its day number since 1970-01-01), so consecutive periods
     differ by exactly 1. ``freq`` (one of ``FREQUENCIES``) insists on one frequency.
 
+    The index must be unique (ValueError otherwise): its labels name rows in errors.
     Raises PeriodError naming the line of the first label that is missing, unreadable,
     impossible (month 13, 2017-02-30) or not of the frequency asked for.
     """
     if freq is not None and freq not in FREQUENCIES:
         raise PeriodError(f"unknown frequency {freq!r} (use one of {', '.join(FREQUENCIES)})", [])
+    _check_index(labels.index)
     text = labels.astype("str").str.translate(_TRANSLATE).str.strip()
     missing = labels.isna() | text.eq("")
     if bool(missing.any()):
@@ -139,6 +141,13 @@ def parse_periods(labels: pd.Series, freq: str | None = None) -> tuple[pd.Series
                 [line],
             )
     return ordinal, freqs
+
+
+def _check_index(index: pd.Index) -> None:
+    if not index.is_unique:
+        raise ValueError(
+            "the index must be unique: its labels name the rows (file lines) in errors"
+        )
 
 
 def _dates(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
@@ -309,7 +318,7 @@ def period_change(
     result["base_value"] = base_value
     result["change"] = change
     # Growth from zero is undefined; a negative base is measured by its size (see docstring).
-    result["change_pct"] = (change / base_value.abs() * 100).where(base_value != 0)
+    result["change_pct"] = (change * 100 / base_value.abs()).where(base_value != 0)
     result["change_pp"] = change.where(pd.Series(is_rate, index=work.index))
     first_ordinal = work.groupby("_series", sort=False)["_ordinal"].transform("min")
     # Before the series starts is ``first``; a period with no counterpart (29 Feb) is first
@@ -410,11 +419,15 @@ def complete_with_reported(
     lag = freqs.map(PER_YEAR).astype("Float64")
     # Rows of one phase (the same month of each year, say) link up year after year.
     work["phase"] = (ordinal % lag.fillna(1).astype("Int64")).where(freqs.ne("day"), ordinal)
-    links = work.loc[rates.notna() & target.notna()].assign(growth=1 + rates / 100)
+    # (Assign before selecting: a Series assigned to an empty frame would bring its rows.)
+    links = work.assign(points=100 + rates).loc[rates.notna() & target.notna()]
     links = links.sort_values(["series", "phase", "ordinal"], kind="mergesort")
     previous = links.groupby(["series", "phase"], sort=False)["ordinal"].shift()
     links["chain"] = (previous.isna() | previous.ne(links["target"])).cumsum()
-    links["index"] = links.groupby("chain", sort=False)["growth"].cumprod() * 100
+    # Π(100 + change) ÷ 100^(k−1): exact in binary for whole-percent changes (86, 72.24).
+    step = links.groupby("chain", sort=False).cumcount().to_numpy()
+    product = links["points"].groupby(links["chain"], sort=False).cumprod()
+    links["index"] = product / np.power(100.0, step)
     starts = links.drop_duplicates("chain")[["series", "freq", "chain", "target"]]
     starts = starts.rename(columns={"target": "ordinal"}).assign(index=100.0)
     nodes = pd.concat(
@@ -437,12 +450,15 @@ def complete_with_reported(
     )
     nodes = nodes.loc[nodes["fill"].notna()]
     existing = work.reset_index(names="_line")[["series", "ordinal", "_line"]]
+    existing["_line"] = existing["_line"].astype("object")
     placed = nodes.merge(existing, on=["series", "ordinal"], how="left")
     new = placed.loc[placed["_line"].isna()]
     labels = -1 - np.arange(len(new)) + min(0, _min_label(frame.index))
     placed.loc[new.index, "_line"] = labels
     added = pd.DataFrame(np.nan, index=pd.Index(labels), columns=frame.columns)
-    added = added.astype(frame.dtypes.to_dict())
+    # Added rows have no values of their own: a bool column must not turn NaN into True.
+    dtypes = {c: ("boolean" if t == "bool" else t) for c, t in frame.dtypes.to_dict().items()}
+    added = added.astype(dtypes)
     first_rows = frame.loc[~series.duplicated()].set_index(series[~series.duplicated()])
     for key in keys:
         added[key] = first_rows.loc[new["series"].to_numpy(), key].to_numpy()
@@ -559,7 +575,7 @@ def cumulative_change(
     first_period = (
         work["_ordinal"].where(values.notna()).groupby(work["_series"], sort=False).transform("min")
     )
-    change = ((values - first) / first.abs() * 100).where(first != 0)
+    change = ((values - first) * 100 / first.abs()).where(first != 0)
     change = change.where(work["_ordinal"] != first_period)
     return change.reindex(frame.index)
 
@@ -618,12 +634,16 @@ def trend_summary(
     summary["years"] = years
     first, last = summary["first_value"], summary["last_value"]
     summary["change"] = last - first
-    summary["change_pct"] = ((last - first) / first.abs() * 100).where(first != 0)
+    summary["change_pct"] = ((last - first) * 100 / first.abs()).where(first != 0)
     summary["change_pp"] = (last - first).where(grouped["_rate"].any())
     positive = (first > 0) & (last > 0)
     ratio = (last / first).where(positive)
-    cagr = np.power(ratio.astype("float64"), 1 / years.astype("float64").where(years > 0)) - 1
-    summary["cagr_pct"] = (pd.Series(cagr, index=summary.index) * 100).astype("Float64")
+    # (last^(1/y) − first^(1/y)) × 100 ÷ first^(1/y): the usual formula, exact over one year.
+    inverse = (1 / years.astype("float64")).where(years > 0)
+    root_first = np.power(first.astype("float64").where(positive), inverse)
+    root_last = np.power(last.astype("float64").where(positive), inverse)
+    cagr = (root_last - root_first) * 100 / root_first
+    summary["cagr_pct"] = pd.Series(cagr, index=summary.index).astype("Float64")
     summary["doublings"] = pd.Series(np.log2(ratio.astype("float64")), index=summary.index).astype(
         "Float64"
     )
