@@ -279,3 +279,68 @@ def test_sparkline_marks_gaps(invoke) -> None:  # type: ignore[no-untyped-def]
     )
     assert "█▄▃ ▁" in result.stdout  # 12.5, 10.1, 9, (no 2018), 8
     assert sparklines  # the helper is importable for ``jdcli report``
+
+
+def test_bad_number_names_line_and_column(invoke) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(["trends", "-"], input='period,数值\n2016,12\n2017,"12,5O"\n')
+    assert result.exit_code == 2
+    assert result.stderr == "Error: <stdin> line 3, column 数值: '12,5O' is not a number\n"
+
+
+def test_a_multiple_keeps_its_period_when_it_has_one(invoke) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "period,value,reported_multiple,reported_since,reported_change_pct\n"
+        "2017,,4,,\n2017,,,2015,3\n"
+    )
+    records = rows(invoke(["trends", "-", "-f", "csv"], input=text).stdout)
+    assert [
+        (r["period"], r["multiple"], r["avg_annual_change_pct"], r["flag"]) for r in records
+    ] == [
+        ("2017", "4", "", "multiple"),
+        ("2015–2017", "", "3", "average annual"),
+    ]
+
+
+def test_header_only_file_gives_an_empty_result(invoke) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(["trends", "-", "-f", "csv"], input="period,value\n")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("unit,period,value,base_period")
+    assert result.stdout.count("\n") == 1
+    assert "no data rows" in result.stderr
+
+
+def test_bundled_polarity_comes_from_the_datapackage() -> None:
+    from jdcli.cli.common import load_input
+    from jdcli.cli.trends import metric_polarity
+    from jdcli.loading.schemas import TRENDS
+
+    loaded = load_input(None, TRENDS, "trends", col=None, filters=None, encoding=None)
+    polarity = metric_polarity(loaded)
+    assert polarity["毒情体量"] == "down-is-good"
+    assert polarity["破案数"] == "up-is-good"
+
+
+def test_polarity_from_a_field_of_a_wide_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from jdcli.cli.common import load_input
+    from jdcli.cli.trends import metric_polarity
+    from jdcli.loading.schemas import TRENDS
+
+    (tmp_path / "wide.csv").write_text("year,cases\n2016,1\n2017,2\n", encoding="utf-8")
+    (tmp_path / "datapackage.json").write_text(
+        json.dumps(
+            {
+                "resources": [
+                    {
+                        "name": "w",
+                        "path": "wide.csv",
+                        "schema": {"fields": [{"name": "cases", "polarity": "down-is-good"}]},
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    loaded = load_input(
+        str(tmp_path / "wide.csv"), TRENDS, "trends", col=None, filters=None, encoding=None
+    )
+    assert metric_polarity(loaded) == {"cases": "down-is-good"}

@@ -424,3 +424,15 @@ def test_format_periods_round_trips() -> None:
     labels = pd.Series(["2017", "2017H2", "2017Q2", "2017-05", "2017-05-31"])
     ordinal, freqs = parse_periods(labels)
     assert format_periods(ordinal, freqs).tolist() == labels.tolist()
+
+
+@given(yearly_series(), st.sampled_from(["yoy", "prev"]))
+def test_splitting_series_changes_nothing(rows: pd.DataFrame, compare: str) -> None:
+    whole = period_change(rows, ["metric"], compare=compare)
+    parts = pd.concat(
+        [
+            period_change(part, ["metric"], compare=compare)
+            for _, part in rows.groupby("metric", sort=True)
+        ]
+    )
+    assert_frame_equal(parts, whole)

@@ -244,6 +244,8 @@ def compute(
                 f"(found: {', '.join(map(str, frame['metric'].dropna().unique()))})"
             )
         frame = frame.loc[frame["metric"].isin(metrics)]
+    if frame.empty:
+        warn(f"{loaded.name}: no data rows; the result is empty")
     frame = read_figures(frame, loaded)
     statements, frame = split_statements(frame)
     frame = drop_unusable(frame, loaded, strict)
@@ -492,8 +494,10 @@ def output_columns(
     if len(statements):
         extra = ["avg_annual_change_pct", "multiple"]
         since = statements["reported_since"]
-        label = since.where(since.isna(), "since " + since.astype("str"))
         ends = statements["period"].where(statements["period"].ne(""))
+        # "since 2016", or "2016–2017" when the span's end is given; a multiple keeps its
+        # period if it has one.
+        label = ends.where(since.isna(), "since " + since.astype("str"))
         label = label.mask(since.notna() & ends.notna(), since + "–" + ends)
         averages = statements["reported_change_pct"].where(since.notna())
         rows = pd.DataFrame(
@@ -503,9 +507,9 @@ def output_columns(
                 "period": label,
                 "avg_annual_change_pct": averages.astype("Float64"),
                 "multiple": statements["reported_multiple"].astype("Float64"),
-                "flag": pd.Series("average annual", index=statements.index, dtype="str").where(
-                    since.notna(), "multiple (no period)"
-                ),
+                "flag": pd.Series("average annual", index=statements.index, dtype="str")
+                .where(since.notna(), "multiple")
+                .mask(since.isna() & ends.isna(), "multiple (no period)"),
             },
             index=statements.index,
         )
