@@ -184,7 +184,8 @@ def to_delimited(frame: pd.DataFrame, stream: TextIO, options: RenderOptions, se
     if options.excel:
         stream.write("\ufeff")
     writer = csv.writer(stream, delimiter=sep, lineterminator="\n")
-    writer.writerow([str(c) for c in frame.columns])
+    header = [str(c) for c in frame.columns]
+    writer.writerow([_neutralise(c) for c in header] if options.excel else header)
     columns = []
     for name in frame.columns:
         cells = machine_strings(frame[name])
@@ -234,17 +235,17 @@ def to_markdown(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> 
     rows = [[_md_escape(c) for c in row] for row in rows]
     align = ["right" if n else "left" for n in numeric_columns(frame)]
     if options.title:
-        stream.write(f"**{_md_escape(options.title)}**\n\n")
+        stream.write(f"**{_md_escape(safe_text(options.title))}**\n\n")
     table = tabulate(
         rows,
-        headers=[_md_escape(str(c)) for c in frame.columns],
+        headers=[_md_escape(safe_text(str(c))) for c in frame.columns],
         tablefmt="github",
         colalign=align or None,
         disable_numparse=True,
     )
     stream.write(table.rstrip("\n") + "\n")
     if options.caption:
-        stream.write(f"\n{_md_escape(options.caption)}\n")
+        stream.write(f"\n{_md_escape(safe_text(options.caption))}\n")
 
 
 def _md_escape(text: str) -> str:
@@ -282,14 +283,16 @@ def to_table(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> Non
         markup=False,
     )
     table = Table(
-        title=Text(options.title) if options.title else None,
-        caption=Text(options.caption) if options.caption else None,
+        title=Text(safe_text(options.title)) if options.title else None,
+        caption=Text(safe_text(options.caption)) if options.caption else None,
         caption_justify="left",
         show_lines=False,
     )
     numeric = numeric_columns(frame)
     for name, is_num in zip(frame.columns, numeric, strict=True):
-        table.add_column(Text(str(name)), justify="right" if is_num else "left", overflow="fold")
+        table.add_column(
+            Text(safe_text(str(name))), justify="right" if is_num else "left", overflow="fold"
+        )
     columns = [str(c) for c in frame.columns]
     for i, row in enumerate(human_rows(frame, options.decimals)):
         cells = []
