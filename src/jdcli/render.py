@@ -183,16 +183,33 @@ def to_delimited(frame: pd.DataFrame, stream: TextIO, options: RenderOptions, se
     """CSV/TSV: header row, ``\\n`` endings, full precision, empty for undefined."""
     if options.excel:
         stream.write("\ufeff")
-    writer = csv.writer(stream, delimiter=sep, lineterminator="\n")
     header = [str(c) for c in frame.columns]
-    writer.writerow([_neutralise(c) for c in header] if options.excel else header)
     columns = []
+    has_cr = any("\r" in c for c in header)
     for name in frame.columns:
         cells = machine_strings(frame[name])
-        if options.excel and not _is_numeric(frame[name]):
-            cells = [_neutralise(c) for c in cells]
+        if not _is_numeric(frame[name]):
+            if options.excel:
+                cells = [_neutralise(c) for c in cells]
+            has_cr = has_cr or any("\r" in c for c in cells)
         columns.append(cells)
+    if options.excel:
+        header = [_neutralise(c) for c in header]
+    if has_cr:
+        # The csv module quotes a field holding "\n" but not a bare "\r" (with "\n" line
+        # endings); unquoted, a reader would see a line break there.
+        for row in [header, *zip(*columns, strict=True)]:
+            stream.write(sep.join(_quote(cell, sep) for cell in row) + "\n")
+        return
+    writer = csv.writer(stream, delimiter=sep, lineterminator="\n")
+    writer.writerow(header)
     writer.writerows(zip(*columns, strict=True))
+
+
+def _quote(cell: str, sep: str) -> str:
+    if sep in cell or any(char in cell for char in '"\r\n'):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
 
 
 def to_csv(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> None:
