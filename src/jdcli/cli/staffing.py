@@ -663,15 +663,16 @@ def bundled_view() -> tuple[pd.DataFrame, str, str]:
                 rate=True,
             )
             name = "share_pct" if column.endswith("_pct") else column
+            # The pair's period reads "before → after"; the before value sits beside the after.
+            span = pair["base_period"].fillna("?") + " → " + pair["period"]
             rows.append(
                 pd.DataFrame(
                     {
                         "measure": label,
                         "unit": pair["unit"],
-                        "period": pair["period"],
+                        "period": span,
                         name: pair["value"],
-                        "base_period": pair["base_period"],
-                        f"base_{name}": pair["base_value"],
+                        f"before_{name}": pair["base_value"],
                         f"{name}_change_pp": pair["change_pp"],
                     }
                 )
@@ -704,10 +705,13 @@ def bundled_view() -> tuple[pd.DataFrame, str, str]:
             else f"{staff} ÷ {base} → {ratio_column(kind, per)}"
         )
     table = pd.concat(rows, ignore_index=True)
-    order = ["measure", "unit", "period", "staff", "base"]
+    # One city: its name is in the title, not repeated on every row.
+    if (table["unit"] == table["unit"].iloc[0]).all():
+        table = table.drop(columns="unit")
+    order = [c for c in ("measure", "unit", "period", "staff", "base") if c in table.columns]
     table = table[order + [c for c in table.columns if c not in order]]
     for name in table.columns:
-        if name not in ("measure", "unit", "period", "base_period"):
+        if name not in ("measure", "unit", "period"):  # the rest are figures
             table[name] = table[name].astype("Float64")
     text = (
         "One row per ratio; each kind is chosen from its base column's meaning: "
@@ -715,4 +719,5 @@ def bundled_view() -> tuple[pd.DataFrame, str, str]:
         + ". Ratios are computed from the counts the article states. Source: "
         + loaded.name
     )
-    return table, "Staffing (Guangzhou, bundled)", text
+    title = "Staffing" + (f" ({frame['unit'].iloc[0]})" if "unit" not in table.columns else "")
+    return table, title, text
