@@ -375,3 +375,50 @@ def test_a_ratio_is_never_zero_by_default_or_infinite(rows, kind) -> None:  # ty
     denominator = result["staff" if kind == "caseload" else "base"]
     undefined = result[column].isna()
     assert (undefined == ~(denominator > 0).fillna(False)).all()
+
+
+parts_row = st.tuples(unit_names, counts, counts, counts)
+
+
+def parts_frame(rows: list[tuple[str, int, int, int]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "unit": strs([r[0] for r in rows]),
+            "a": floats([r[1] for r in rows]),
+            "b": floats([r[2] for r in rows]),
+            "t": floats([r[3] for r in rows]),
+        }
+    )
+
+
+@given(st.lists(parts_row, min_size=1, max_size=20), st.randoms(use_true_random=False))
+def test_parts_order_never_changes_the_result_and_total_is_sums(rows, rnd) -> None:  # type: ignore[no-untyped-def]
+    shuffled = list(rows)
+    rnd.shuffle(shuffled)
+    result = parts_remainder(parts_frame(rows), ["a", "b"], "t", ["unit"], unit=["unit"])
+    assert_frame_equal(
+        result, parts_remainder(parts_frame(shuffled), ["a", "b"], "t", ["unit"], unit=["unit"])
+    )
+    last = result.iloc[-1]
+    assert last["remainder"] == sum(r[3] - r[1] - r[2] for r in rows)
+    if last["total"] > 0:
+        assert last["remainder_pct"] == pytest.approx(last["remainder"] / last["total"] * 100)
+    else:
+        assert pd.isna(last["remainder_pct"])
+
+
+@given(
+    st.lists(st.tuples(unit_names, counts), max_size=8),
+    st.lists(st.tuples(unit_names, counts), max_size=8),
+)
+def test_join_base_never_drops_a_unit(left, right) -> None:  # type: ignore[no-untyped-def]
+    staff = pd.DataFrame(
+        {"unit": strs([u for u, _ in left]), "staff": floats([v for _, v in left])}
+    )
+    base = pd.DataFrame(
+        {"unit": strs([u for u, _ in right]), "base": floats([v for _, v in right])}
+    )
+    result = join_base(staff, base, ["unit"])
+    assert sorted(result["unit"]) == sorted({u for u, _ in left} | {u for u, _ in right})
+    assert result["staff"].sum() == sum(v for _, v in left)
+    assert result["base"].sum() == sum(v for _, v in right)
