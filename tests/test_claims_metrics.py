@@ -217,3 +217,14 @@ def test_decimals_only_widen(a: int, b: int, places: int, extra: int) -> None:
     assert result["status"].tolist() == ["pass", "pass"]
     assert bool((result["low"] <= result["computed"]).all())
     assert bool((result["computed"] <= result["high"]).all())
+
+
+def test_one_input_implies_the_other_but_stays_unverifiable() -> None:
+    frame = claims_frame([parse_claim("25 -> 15 = -40%"), parse_claim("7020/7654 = 91.72%")])
+    frame.loc[0, "a"] = None
+    frame.loc[1, "a"] = None
+    result = check_claims(frame)
+    assert result["status"].tolist() == ["unverifiable", "unverifiable"]
+    assert (result.loc[0, "base_fit_first"], result.loc[0, "base_fit_last"]) == (25, 25)
+    assert (result.loc[1, "result_fit_first"], result.loc[1, "result_fit_last"]) == (7020, 7020)
+    assert pd.isna(result.loc[0, "result_fit_low"])

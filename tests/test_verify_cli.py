@@ -113,3 +113,19 @@ def test_help_shows_the_grammar(invoke) -> None:  # type: ignore[no-untyped-def]
     assert result.exit_code == 0
     for example in ("7020/7654 = 91.72%", "25 -> 15 = -40%", "+0.42pp", "x4", "翻两番", "增长两倍"):
         assert example in result.stdout
+
+
+def test_one_input_given_shows_what_the_claim_implies(invoke) -> None:  # type: ignore[no-untyped-def]
+    text = "label,kind,from,to,stated\nlabs,change,,15,下降40%\nshare,change,25,,-40%\n"
+    result = invoke(["verify", "-", "-f", "json"], input=text)
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    assert [r["status"] for r in rows] == ["unverifiable", "unverifiable"]
+    assert rows[0]["computed"] is None
+    assert rows[0]["hint"] == (
+        "not given: from; 下降40% with the later value 15 implies the earlier value 25"
+    )
+    assert (
+        rows[1]["hint"]
+        == "not given: to; -40% with the earlier value 25 implies the later value 15"
+    )

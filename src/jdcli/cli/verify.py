@@ -190,7 +190,7 @@ def hints(checked: pd.DataFrame) -> list[str]:
     for row in checked.to_dict("records"):
         status = row["status"]
         if status == "unverifiable":
-            out.append(f"not given: {row['missing']}" if row["missing"] else "inputs not given")
+            out.append(_unverifiable_hint(row))
         elif status == "pass":
             out.append("")
         elif row["undefined"]:
@@ -198,6 +198,27 @@ def hints(checked: pd.DataFrame) -> list[str]:
         else:
             out.append(_fail_hint(row))
     return out
+
+
+def _unverifiable_hint(row: Row) -> str:
+    text = f"not given: {row['missing']}" if row["missing"] else "inputs not given"
+    kind = str(row["kind"])
+    result_name, base_name = _NAMES[kind]
+    result_key, base_key = ("a", "b") if kind == "ratio" else ("b", "a")
+    for which, name, other_name, other_key in (
+        ("base", base_name, result_name, result_key),
+        ("result", result_name, base_name, base_key),
+    ):
+        if row[other_key] is None:
+            continue
+        # The missing input is taken to be written like the one given (a count if it is one).
+        span = _span(row, which, other_key)
+        if span:
+            text += (
+                f"; {row['stated']} with {other_name} {row[f'{other_key}_text']} "
+                f"implies {name} {span}"
+            )
+    return text
 
 
 def _undefined_hint(row: Row) -> str:
@@ -234,7 +255,8 @@ def _fail_hint(row: Row) -> str:
 
 
 def _span(row: Row, which: str, key: str) -> str:
-    """The values of one input that give the stated figure; for a count, its whole numbers."""
+    """The values of one input that give the stated figure; whole numbers when input ``key``
+    (the solved one, or for a missing input the given one) is a count."""
     low, high = row[f"{which}_fit_low"], row[f"{which}_fit_high"]
     if _missing(low) or _missing(high):
         return ""

@@ -152,7 +152,8 @@ def check_claims(claims: pd.DataFrame) -> pd.DataFrame:
     as written: ``result_fit_low``/``result_fit_high`` (numerator or later value) and
     ``base_fit_low``/``base_fit_high`` (denominator or earlier value) as ``Float64``, with the
     whole numbers in them ``*_first``/``*_last`` (``Int64``; first > last when there is none),
-    ``<NA>`` where no range exists.
+    ``<NA>`` where no range exists. For an unverifiable claim with one input given, the
+    range of the other input that the stated figure implies (the claim stays unverifiable).
     """
     out = claims.copy()
     given = out["a"].notna() & out["b"].notna()
@@ -191,6 +192,29 @@ def check_claims(claims: pd.DataFrame) -> pd.DataFrame:
         if not failed.empty:
             for name, values in _fits(kind, failed).items():
                 fits[name].loc[failed.index] = values
+
+    # One input given: the range of the other that the stated figure implies (never used as
+    # an input; the claim stays unverifiable).
+    one = out["a"].notna() ^ out["b"].notna()
+    for kind in KINDS:
+        rows = one & out["kind"].eq(kind)
+        if not bool(rows.any()):
+            continue
+        part = out.loc[rows]
+        result_key = "a" if kind == "ratio" else "b"
+        has_result = part[result_key].notna()
+        # Stand-in for the missing input: only the fit of the missing input is kept, and it
+        # does not depend on the missing input's value.
+        filled = part.assign(
+            a=part["a"].where(part["a"].notna(), Fraction(1)),
+            b=part["b"].where(part["b"].notna(), Fraction(1)),
+        )
+        solved = _fits(kind, filled)
+        for which, keep in (("base", has_result), ("result", ~has_result)):
+            index = part.index[keep.to_numpy()]
+            for end in ("low", "high", "first", "last"):
+                name = f"{which}_fit_{end}"
+                fits[name].loc[index] = solved[name].loc[index]
 
     out["value"] = computed
     out["computed"] = _to_float(computed)
