@@ -94,6 +94,8 @@ def test_invalid_claims_show_examples(text: str, reason: str) -> None:
         ("7654", Fraction(7654), 0, True),
         ("7,654", Fraction(7654), 0, True),
         ("~55", Fraction(55), 0, False),
+        ("近55", Fraction(55), 0, False),
+        ("approx. 55", Fraction(55), 0, False),
         ("约2300", Fraction(2300), -2, False),
         ("≈1.50", Fraction("1.5"), 2, False),
         ("-3.25%", Fraction("-3.25"), 2, False),

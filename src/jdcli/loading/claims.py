@@ -47,7 +47,7 @@ _TRANSLATE = str.maketrans(
 )
 
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
-_APPROX = r"~|≈|约|大约|about\s+"
+_APPROX = r"~|≈|约|大约|近|about\s+|approx\.?\s*|ca\.\s*"
 _FIGURE = re.compile(
     rf"(?P<approx>{_APPROX})?\s*(?P<sign>[+-])?\s*(?P<number>{_NUMBER})\s*"
     r"(?P<unit>%|pp|p\.p\.|个百分点|百分点)?",
