@@ -344,3 +344,11 @@ def test_polarity_from_a_field_of_a_wide_file(tmp_path) -> None:  # type: ignore
         str(tmp_path / "wide.csv"), TRENDS, "trends", col=None, filters=None, encoding=None
     )
     assert metric_polarity(loaded) == {"cases": "down-is-good"}
+
+
+def test_report_has_a_trends_section(invoke) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(["report", "-f", "markdown"])
+    assert result.exit_code == 0
+    section = result.stdout.split("## Trends", 1)[1].split("\n## ", 1)[0]
+    assert "72.24" in section and "-27.76%" in section and "-2.50 pp" in section
+    assert "| trends    | 本市户籍吸毒人员增速" in result.stdout  # a key figure per series
