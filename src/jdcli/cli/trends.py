@@ -559,14 +559,16 @@ def summarise(result: TrendsResult) -> pd.DataFrame:
                 {
                     **{k: others[k] for k in keys},
                     "first_period": others["period"].where(others["multiple"].isna()),
-                    "cagr_pct": others["avg_annual_change_pct"],
+                    "avg_annual_change_pct": others["avg_annual_change_pct"],
                     "doublings": pd.Series(
                         np.log2(others["multiple"].astype("float64")), index=others.index
                     ).astype("Float64"),
                     "multiple": others["multiple"],
                 }
             )
-            summary["multiple"] = pd.array([pd.NA] * len(summary), dtype="Float64")
+            # A reported average annual change is not a CAGR computed from levels: own column.
+            for column in ("avg_annual_change_pct", "multiple"):
+                summary[column] = pd.array([pd.NA] * len(summary), dtype="Float64")
             summary = pd.concat(
                 [summary, extra.reindex(columns=summary.columns)], ignore_index=True
             )
