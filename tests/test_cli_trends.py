@@ -352,3 +352,20 @@ def test_report_has_a_trends_section(invoke) -> None:  # type: ignore[no-untyped
     section = result.stdout.split("## Trends", 1)[1].split("\n## ", 1)[0]
     assert "72.24" in section and "-27.76%" in section and "-2.50 pp" in section
     assert "| trends    | 本市户籍吸毒人员增速" in result.stdout  # a key figure per series
+
+
+def test_col_and_filter_options(invoke) -> None:  # type: ignore[no-untyped-def]
+    text = "年份,地区,案件数\n2016,甲,10\n2017,甲,12\n2016,乙,5\n2017,乙,4\n"
+    result = invoke(
+        ["trends", "-", "--col", "value=案件数", "--filter", "地区=乙", "-f", "csv"], input=text
+    )
+    assert result.exit_code == 0, result.stderr
+    records = rows(result.stdout)
+    assert [(r["period"], r["change_pct"]) for r in records] == [("2016", ""), ("2017", "-20")]
+
+
+@pytest.mark.parametrize("summary", [[], ["--summary"]])
+def test_filtering_rows_never_changes_the_columns(invoke, summary: list[str]) -> None:  # type: ignore[no-untyped-def]
+    whole = invoke(["trends", "-f", "csv", *summary]).stdout.splitlines()[0]
+    part = invoke(["trends", "-f", "csv", "--metric", "毒情体量", *summary]).stdout.splitlines()[0]
+    assert part == whole

@@ -436,3 +436,21 @@ def test_splitting_series_changes_nothing(rows: pd.DataFrame, compare: str) -> N
         ]
     )
     assert_frame_equal(parts, whole)
+
+
+@given(reported_series(), st.integers(1, 5000), st.data())
+def test_levels_derived_from_one_level_reproduce_the_reported_changes(
+    rows: pd.DataFrame, level: int, data: st.DataObject
+) -> None:
+    anchor = data.draw(st.sampled_from(list(rows.index)))
+    rows = rows.copy()
+    rows.loc[anchor, "value"] = float(level)
+    completed = complete_with_reported(rows, ["metric"])
+    assert completed.loc[anchor, "value"] == level  # a given level is never changed
+    assert completed["value"].notna().all()
+    changes = period_change(completed, ["metric"])
+    reported = changes.loc[changes["reported_change_pct"].notna()]
+    assert np.allclose(
+        reported["change_pct"].to_numpy(dtype=float),
+        reported["reported_change_pct"].to_numpy(dtype=float),
+    )

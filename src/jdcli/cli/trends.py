@@ -302,7 +302,10 @@ def compute(
     indexed = changes["index_base"].notna()
     changes["unit"] = unit.mask(indexed, "index (" + changes["index_base"].astype("str") + "=100)")
     rate_rows = pd.Series(is_rate, index=completed.index).reindex(changes.index).fillna(False)
-    table = output_columns(changes, statements, keys, index is not None)
+    # The columns of figures with no single period come with the input columns that hold them,
+    # so filtering rows never changes the output's columns.
+    special = {"reported_since", "reported_multiple"} & set(loaded.frame.columns)
+    table = output_columns(changes, statements, keys, index is not None, bool(special))
     return TrendsResult(
         frame=table,
         keys=keys,
@@ -469,7 +472,11 @@ def _series(values: list[str]) -> pd.Series:
 
 
 def output_columns(
-    changes: pd.DataFrame, statements: pd.DataFrame, keys: list[str], with_index: bool
+    changes: pd.DataFrame,
+    statements: pd.DataFrame,
+    keys: list[str],
+    with_index: bool,
+    with_statements: bool,
 ) -> pd.DataFrame:
     """The documented output columns, period rows first (by series and period), then the
     figures with no single period: an average annual change, a multiple."""
@@ -491,7 +498,7 @@ def output_columns(
     ]
     table = changes[columns].copy()
     extra = []
-    if len(statements):
+    if with_statements or len(statements):
         extra = ["avg_annual_change_pct", "multiple"]
         since = statements["reported_since"]
         ends = statements["period"].where(statements["period"].ne(""))
@@ -549,16 +556,15 @@ def summarise(result: TrendsResult) -> pd.DataFrame:
     keys = [*result.keys, "unit"] if "unit" not in result.keys else result.keys
     summary = trend_summary(frame.loc[periodic], keys, rate=result.rate.loc[periodic])
     if "multiple" in frame.columns:
-        others = frame.loc[
-            ~periodic & frame["period"].astype("str").str.match(r"^since |.*–")
-            | frame["multiple"].notna()
-        ]
-        others = others.loc[others["avg_annual_change_pct"].notna() | others["multiple"].notna()]
+        # A reported average annual change is not a CAGR computed from levels: own column.
+        for column in ("avg_annual_change_pct", "multiple"):
+            summary[column] = pd.array([pd.NA] * len(summary), dtype="Float64")
+        others = summary_extra_rows(result)
         if len(others):
             extra = pd.DataFrame(
                 {
                     **{k: others[k] for k in keys},
-                    "first_period": others["period"].where(others["multiple"].isna()),
+                    "first_period": others["period"],
                     "avg_annual_change_pct": others["avg_annual_change_pct"],
                     "doublings": pd.Series(
                         np.log2(others["multiple"].astype("float64")), index=others.index
@@ -566,9 +572,6 @@ def summarise(result: TrendsResult) -> pd.DataFrame:
                     "multiple": others["multiple"],
                 }
             )
-            # A reported average annual change is not a CAGR computed from levels: own column.
-            for column in ("avg_annual_change_pct", "multiple"):
-                summary[column] = pd.array([pd.NA] * len(summary), dtype="Float64")
             summary = pd.concat(
                 [summary, extra.reindex(columns=summary.columns)], ignore_index=True
             )
