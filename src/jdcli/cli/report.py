@@ -282,7 +282,9 @@ def trends_section(resource: Resource, label: str, decimals: int) -> tuple[Secti
     loaded = load(resource.path, TRENDS, name=label)
     result = compute(loaded, by=[])
     frame = human_view(result.frame, decimals)
-    section = Section("trends", "Trends", frame, caption(loaded, "yoy", False), decimals)
+    section = Section(
+        "trends", "Trends", frame, caption(loaded, "yoy", False, result.frame), decimals
+    )
     changed = result.frame.loc[result.frame["change"].notna()]
     latest = changed.drop_duplicates([*result.keys, "unit"], keep="last")
     rows = []

@@ -197,7 +197,7 @@ def trends(
         options = RenderOptions(
             decimals=decimals,
             title="Trends" if not summary else "Trends: summary",
-            caption=caption(loaded, compare.value, summary),
+            caption=caption(loaded, compare.value, summary, result.frame),
             excel=excel,
             styles=styles,
         )
@@ -697,8 +697,9 @@ def polarity_styles(table: pd.DataFrame, polarity: dict[str, str]) -> dict[str, 
     return styles
 
 
-def caption(loaded: Loaded, compare: str, summary: bool) -> str:
-    """Which comparison the table shows, the rules that matter for reading it, the source."""
+def caption(loaded: Loaded, compare: str, summary: bool, frame: pd.DataFrame | None = None) -> str:
+    """Which comparison the table shows, the rules that matter for reading it, the source
+    (and, given the result ``frame``, how reported changes were used in it)."""
     if summary:
         what = (
             "First and last period with a value per series; CAGR over the years between their "
@@ -714,7 +715,16 @@ def caption(loaded: Loaded, compare: str, summary: bool) -> str:
             "Sequential change (环比): each period against the immediately preceding one; "
             "a missing period is a gap, never bridged."
         )
+    used = ""
+    if frame is not None and "flag" in frame.columns:
+        flags = set(frame["flag"].dropna())
+        if flags & {"chained", "index base"}:
+            used += " Series with only reported changes are chained into an index (base = 100)."
+        if "derived" in flags:
+            used += " Derived levels come from the one given level and the reported changes."
+        if flags & {"consistent", "mismatch"}:
+            used += " Reported changes are checked against the levels, counting rounding."
     return (
-        f"{what} Rates change in percentage points (pp); change_pct is the relative change. "
-        f"Source: {loaded.name}"
+        f"{what} Rates change in percentage points (pp); change_pct is the relative change."
+        f"{used} Source: {loaded.name}"
     )
