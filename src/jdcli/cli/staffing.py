@@ -113,6 +113,18 @@ TotalColOpt = Annotated[
         "--total", metavar="COL", help="The total the --parts should add up to.", show_default=False
     ),
 ]
+CompareOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--compare",
+        metavar="yoy|prev",
+        help="Add the change of the ratio: yoy (same period a year earlier) or prev (the "
+        "preceding period). Shares change in percentage points.",
+        show_default=False,
+    ),
+]
+
+
 #: What a base column is, for captions.
 BASE_WORDS = {
     "population": "residents",
@@ -158,6 +170,7 @@ def staffing(
     base_file: BaseFileOpt = None,
     parts: PartsOpt = None,
     total_col: TotalColOpt = None,
+    compare: CompareOpt = None,
     by: ByOpt = None,
     explain: ExplainOpt = False,
     no_total: NoTotalOpt = False,
@@ -178,12 +191,12 @@ def staffing(
     """
     with reported_errors():
         chosen = output_format(fmt, output)
-        asked = (staff, base, ratio, per, target, base_file, parts, total_col, by)
+        asked = (staff, base, ratio, per, target, base_file, parts, total_col, compare, by)
         if file is None and not any(asked) and not col and not filters:
             result, title, text = bundled_view()
             inputs: list[Path | None] = []
         elif parts or total_col:
-            check_parts_options(staff, base, ratio, per, target, base_file)
+            check_parts_options(staff, base, ratio, per, target, base_file, compare)
             loaded = load_input(
                 file, _schema(), "staffing", col=col, filters=filters, encoding=encoding
             )
@@ -204,9 +217,11 @@ def staffing(
                 strict=strict,
                 base_loaded=base_loaded,
             )
+            if compare:
+                result = add_change(result, spec, compare, loaded.name)
             if explain:
                 result["explain"] = explain_column(result, spec, decimals)
-            title, text = "Staffing", caption(loaded, spec, target, base_loaded)
+            title, text = "Staffing", caption(loaded, spec, target, base_loaded, compare)
             inputs = [loaded.path, base_loaded.path if base_loaded else None]
         if chosen not in MACHINE_FORMATS:
             result = for_people(result, decimals)
@@ -255,7 +270,7 @@ def check_parts_options(*others: object) -> None:
     if any(o is not None for o in others):
         raise UsageError(
             "--parts/--total is a mode of its own; it cannot be combined with --staff, --base, "
-            "--ratio, --per, --target or --base-file"
+            "--ratio, --per, --target, --base-file or --compare"
         )
 
 
@@ -485,6 +500,46 @@ def _note_undefined(bad: pd.DataFrame, spec: RatioSpec, where: list[str], groupe
     )
 
 
+def add_change(result: pd.DataFrame, spec: RatioSpec, compare: str, source: str) -> pd.DataFrame:
+    """The change of the ratio over time, from the trends engine.
+
+    Adds ``base_period`` (the period compared with) and, named after the ratio column,
+    ``<ratio>_change`` and ``<ratio>_change_pct`` — for a share ``share_pct_change_pp``, the
+    change in percentage points. Empty for the first period, across a gap (never bridged), and
+    where either ratio is undefined; ``_change_pct`` is empty for a zero base.
+    """
+    from jdcli.errors import InputError
+    from jdcli.metrics.trends import PeriodError, period_change
+
+    mode = compare.strip().casefold()
+    if mode not in ("yoy", "prev"):
+        raise UsageError(f"--compare must be yoy or prev, got {compare!r}")
+    if "period" not in result.columns:
+        raise UsageError("--compare needs a period column (年份, 年度, 月份, year, month …)")
+    column = spec.column
+    figures = {"period", "staff", "base", column, "target", "staff_needed", "shortfall", "status"}
+    keys = [c for c in result.columns if c not in figures]
+    dated = result.loc[result["period"].notna()]
+    try:
+        changes = period_change(dated, keys, period="period", value=column, compare=mode)
+    except PeriodError as exc:
+        raise InputError(f"{source}: --compare {mode}: {exc.detail}") from None
+    out = result.copy()
+    out["base_period"] = changes["base_period"].reindex(out.index).astype("str")
+    if spec.kind == "share":
+        out[f"{column}_change_pp"] = changes["change"].reindex(out.index).astype("Float64")
+    else:
+        out[f"{column}_change"] = changes["change"].reindex(out.index).astype("Float64")
+        out[f"{column}_change_pct"] = changes["change_pct"].reindex(out.index).astype("Float64")
+    gaps = int(changes["flag"].eq("gap").sum())
+    if gaps:
+        note(
+            f"{gaps} row(s) have no change: the period they compare with is missing "
+            "(gaps are never bridged)"
+        )
+    return out
+
+
 def explain_column(result: pd.DataFrame, spec: RatioSpec, decimals: int) -> list[str]:
     """The formula of each row: ``471 / 1427 = 33.01%``, ``1427 / 170 × 1 = 8.39``,
     ``360 / 12 = 30 : 1``; ``undefined`` where the ratio is."""
@@ -543,7 +598,11 @@ def for_people(result: pd.DataFrame, decimals: int) -> pd.DataFrame:
 
 
 def caption(
-    loaded: Loaded, spec: RatioSpec, target: float | None, base_loaded: Loaded | None = None
+    loaded: Loaded,
+    spec: RatioSpec,
+    target: float | None,
+    base_loaded: Loaded | None = None,
+    compare: str | None = None,
 ) -> str:
     """Definition of the ratio, why this kind, the target rule and the source."""
     s, b = spec.staff_label, spec.base_label
@@ -563,6 +622,14 @@ def caption(
             f"Target: {rule}; staff_needed rounded up; an aggregate's shortfall is the sum of "
             "its units' shortfalls."
         )
+    if compare:
+        against = (
+            "the same period a year earlier (同比)"
+            if compare.strip().casefold() == "yoy"
+            else "the preceding period (环比)"
+        )
+        unit = "percentage points" if spec.kind == "share" else "units of the ratio and in %"
+        parts.append(f"Change against {against}, in {unit}; empty across a gap.")
     source = loaded.name + (f" + {base_loaded.name}" if base_loaded else "")
     parts.append(f"Source: {source}")
     return " ".join(parts)
