@@ -360,3 +360,23 @@ def test_compare_errors(invoke, args: list[str], stdin: str | None, message: str
     assert result.exit_code == 2
     assert result.stdout == ""
     assert message in result.stderr
+
+
+def test_bundled_explain_gives_each_formula(invoke) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(["staffing", "--explain", "-f", "csv"])
+    assert result.exit_code == 0
+    explained = [line.rsplit(",", 1)[1] for line in result.stdout.splitlines()[1:]]
+    assert explained == [
+        "471 / 1427 = 33.01%",
+        "1427 / 170 = 8.39",
+        "471 / 170 = 2.77",
+        "1.90% − 1.48% = +0.42 pp",
+    ]
+
+
+def test_per_n_explain_names_n(invoke) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(
+        ["staffing", POLICE, "--base", "常住人口", "--explain", "--no-total", "-f", "csv"]
+    )
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[1].endswith(",30 / 2711000 × 100000 = 1.11")

@@ -193,7 +193,7 @@ def staffing(
         chosen = output_format(fmt, output)
         asked = (staff, base, ratio, per, target, base_file, parts, total_col, compare, by)
         if file is None and not any(asked) and not col and not filters:
-            result, title, text = bundled_view()
+            result, title, text = bundled_view(explain, decimals)
             inputs: list[Path | None] = []
         elif parts or total_col:
             check_parts_options(staff, base, ratio, per, target, base_file, compare)
@@ -541,7 +541,7 @@ def add_change(result: pd.DataFrame, spec: RatioSpec, compare: str, source: str)
 
 
 def explain_column(result: pd.DataFrame, spec: RatioSpec, decimals: int) -> list[str]:
-    """The formula of each row: ``471 / 1427 = 33.01%``, ``1427 / 170 × 1 = 8.39``,
+    """The formula of each row: ``471 / 1427 = 33.01%``, ``12 / 2711000 × 100000 = 0.44``,
     ``360 / 12 = 30 : 1``; ``undefined`` where the ratio is."""
     from jdcli.formatting import format_number
 
@@ -557,7 +557,9 @@ def explain_column(result: pd.DataFrame, spec: RatioSpec, decimals: int) -> list
             left = f"{num(b)} / {num(s)}"
             right = None if _missing(value) else caseload_text(float(value), decimals)
         else:
-            left = f"{num(s)} / {num(b)}" + (f" × {spec.per}" if spec.kind == "per" else "")
+            left = f"{num(s)} / {num(b)}" + (
+                f" × {spec.per}" if spec.kind == "per" and spec.per != 1 else ""
+            )
             suffix = "%" if spec.kind == "share" else ""
             right = None if _missing(value) else f"{num(value)}{suffix}"
         if right is None:
@@ -689,8 +691,11 @@ def compute_parts(
 # ------------------------------------------------------------------ the bundled view
 
 
-def bundled_view() -> tuple[pd.DataFrame, str, str]:
+def bundled_view(explain: bool = False, decimals: int = 2) -> tuple[pd.DataFrame, str, str]:
     """The bundled Guangzhou staffing figures, one row per ratio, with title and caption.
+
+    With ``explain``, an ``explain`` column gives each row's formula (``471 / 1427 = 33.01%``,
+    ``1.9% − 1.48% = +0.42 pp``).
 
     The ratios are declared in the resource's ``jdcli.views`` (datapackage.json): a view with
     ``staff`` and ``base`` is computed by the general machinery (its kind chosen from the base
@@ -732,18 +737,19 @@ def bundled_view() -> tuple[pd.DataFrame, str, str]:
             name = "share_pct" if column.endswith("_pct") else column
             # The pair's period reads "before → after"; the before value sits beside the after.
             span = pair["base_period"].fillna("?") + " → " + pair["period"]
-            rows.append(
-                pd.DataFrame(
-                    {
-                        "measure": label,
-                        "unit": pair["unit"],
-                        "period": span,
-                        name: pair["value"],
-                        f"before_{name}": pair["base_value"],
-                        f"{name}_change_pp": pair["change_pp"],
-                    }
-                )
+            shown = pd.DataFrame(
+                {
+                    "measure": label,
+                    "unit": pair["unit"],
+                    "period": span,
+                    name: pair["value"],
+                    f"before_{name}": pair["base_value"],
+                    f"{name}_change_pp": pair["change_pp"],
+                }
             )
+            if explain:
+                shown["explain"] = pair_explain(pair, decimals)
+            rows.append(shown)
             kinds.append(
                 f"{label}: a before/after pair as stated (no years, no counts), "
                 "change in percentage points"
@@ -765,6 +771,9 @@ def bundled_view() -> tuple[pd.DataFrame, str, str]:
             total=False,
         )
         result.insert(0, "measure", label)
+        if explain:
+            spec = RatioSpec(staff, base, kind, per, "", staff, base)
+            result["explain"] = explain_column(result, spec, decimals)
         rows.append(result)
         kinds.append(
             f"{staff} ÷ {base} → {ratio_column(kind, per)} (base: {BASE_WORDS[base]})"
@@ -776,9 +785,10 @@ def bundled_view() -> tuple[pd.DataFrame, str, str]:
     if (table["unit"] == table["unit"].iloc[0]).all():
         table = table.drop(columns="unit")
     order = [c for c in ("measure", "unit", "period", "staff", "base") if c in table.columns]
-    table = table[order + [c for c in table.columns if c not in order]]
+    last = ["explain"] if explain else []
+    table = table[order + [c for c in table.columns if c not in order + last] + last]
     for name in table.columns:
-        if name not in ("measure", "unit", "period"):  # the rest are figures
+        if name not in ("measure", "unit", "period", "explain"):  # the rest are figures
             table[name] = table[name].astype("Float64")
     text = (
         "One row per ratio; each kind is chosen from its base column's meaning: "
@@ -788,3 +798,21 @@ def bundled_view() -> tuple[pd.DataFrame, str, str]:
     )
     title = "Staffing" + (f" ({frame['unit'].iloc[0]})" if "unit" not in table.columns else "")
     return table, title, text
+
+
+def pair_explain(pair: pd.DataFrame, decimals: int) -> list[str]:
+    """``1.9% − 1.48% = +0.42 pp`` for each before/after pair (values as stated)."""
+    from jdcli.formatting import format_number
+
+    lines = []
+    for after, before, change in zip(
+        pair["value"], pair["base_value"], pair["change_pp"], strict=True
+    ):
+        if _missing(after) or _missing(before):
+            lines.append("undefined (a figure is missing)")
+            continue
+        lines.append(
+            f"{format_number(float(after), decimals)}% − {format_number(float(before), decimals)}%"
+            f" = {format_number(float(change), decimals, sign=True)} pp"
+        )
+    return lines

@@ -361,7 +361,8 @@ def pair_change(
     result["base_value"] = merged["base_value"]
     difference = (merged["value"] - merged["base_value"]).astype("Float64")
     result["change_pp" if rate else "change"] = difference
+    # As in the trends engine: relative to the size of the before value; undefined from zero.
     result["change_pct"] = (
-        difference / merged["base_value"].where(merged["base_value"] != 0) * 100
+        difference / merged["base_value"].abs().where(merged["base_value"] != 0) * 100
     ).astype("Float64")
     return result.reset_index(drop=True)
