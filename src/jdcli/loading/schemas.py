@@ -247,3 +247,20 @@ TRENDS = Schema(
     ),
     required=(("period",),),
 )
+
+# Claims files keep every input and stated value as text: the check needs the decimals as
+# written ("91.70%" is not "91.7%"), which a float would lose; jdcli.loading.claims reads them.
+CLAIMS = Schema(
+    columns=(
+        Column("label", ("名称", "指标", "说明", "claim", "description", "name")),
+        Column("kind", ("类型", "type", "claim_kind")),
+        Column("numerator", ("分子", "num", "part")),
+        Column("denominator", ("分母", "den", "base", "whole", "total")),
+        Column("from", ("基期值", "原值", "上年", "before", "old", "previous", "start")),
+        Column("to", ("报告期值", "现值", "本年", "after", "new", "current", "end")),
+        Column("stated", ("公布值", "声称", "published", "claimed", "reported", "value")),
+        Column("decimals", ("小数位", "precision", "places"), kind="count"),
+        Column("missing", ("inputs_not_given", "缺少", "not_given", "needs")),
+    ),
+    required=(("kind", "stated"),),
+)
