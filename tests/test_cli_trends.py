@@ -369,3 +369,18 @@ def test_filtering_rows_never_changes_the_columns(invoke, summary: list[str]) ->
     whole = invoke(["trends", "-f", "csv", *summary]).stdout.splitlines()[0]
     part = invoke(["trends", "-f", "csv", "--metric", "毒情体量", *summary]).stdout.splitlines()[0]
     assert part == whole
+
+
+def test_reported_since_must_be_a_period(invoke) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(
+        ["trends", "-"], input="period,metric,reported_change_pct,reported_since\n,x,5,soon\n"
+    )
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: <stdin> line 2: period 'soon' is not a year")
+    assert "(column reported_since)" in result.stderr
+
+
+def test_a_file_of_multiples_only(invoke) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(["trends", "-", "-f", "csv"], input="年份,指标,倍数\n,price,4\n")
+    assert result.exit_code == 0, result.stderr
+    assert rows(result.stdout)[0]["multiple"] == "4"

@@ -454,3 +454,24 @@ def test_levels_derived_from_one_level_reproduce_the_reported_changes(
         reported["change_pct"].to_numpy(dtype=float),
         reported["reported_change_pct"].to_numpy(dtype=float),
     )
+
+
+def test_daily_reported_changes_chain_on_the_same_date() -> None:
+    rows = reported_frame([("d", "2016-02-28", None, 5.0), ("d", "2017-02-28", None, 3.0)])
+    result = complete_with_reported(rows, ["metric"])
+    assert result["period"].tolist() == ["2016-02-28", "2017-02-28", "2015-02-28"]
+    assert result["value"].tolist() == pytest.approx([105.0, 108.15, 100.0])
+    assert result["index_base"].tolist() == ["2015-02-28"] * 3
+
+
+def test_a_negative_single_level_is_not_scaled() -> None:
+    result = complete_with_reported(
+        reported_frame([("n", "2016", -5.0, None), ("n", "2017", None, 5.0)]), []
+    )
+    assert result["value"].isna().tolist() == [False, True]
+
+
+def test_dates_are_whole_years_apart_on_the_same_day() -> None:
+    summary = trend_summary(frame([("d", "2016-02-28", 1.0), ("d", "2018-02-28", 4.0)]), [])
+    assert summary["years"].iloc[0] == 2.0
+    assert summary["cagr_pct"].iloc[0] == pytest.approx(100.0)

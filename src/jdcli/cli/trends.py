@@ -321,7 +321,8 @@ def long_format(loaded: Loaded, by: list[str]) -> pd.DataFrame:
     import pandas as pd
 
     frame = loaded.frame
-    if "value" in frame.columns or "reported_change_pct" in frame.columns:
+    figures = ("value", "reported_change_pct", "reported_multiple", "reported_since")
+    if any(name in frame.columns for name in figures):
         return frame
     keys = set(resolve_names(by, loaded, "--by")) if by else set()
     candidates = [c for c in frame.columns if c not in loaded.headers and c not in keys]
@@ -386,6 +387,15 @@ def read_figures(frame: pd.DataFrame, loaded: Loaded) -> pd.DataFrame:
     frame["unit"] = frame["unit"].where(frame["unit"].ne(""))
     since = frame["reported_since"].astype("str").str.strip()
     frame["reported_since"] = since.where(frame["reported_since"].notna() & since.ne(""))
+    given = frame["reported_since"].dropna()
+    if len(given):
+        from jdcli.metrics.trends import PeriodError, parse_periods
+
+        try:
+            parse_periods(given)
+        except PeriodError as exc:
+            column = loaded.headers.get("reported_since", "reported_since")
+            raise InputError(f"{loaded.name} {exc} (column {column})") from None
     frame["period"] = frame["period"].astype("str").str.strip()
     return frame
 

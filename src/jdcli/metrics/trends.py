@@ -181,12 +181,18 @@ def _day_numbers(dates: pd.Series) -> pd.Series:
 def ordinal_years(ordinal: pd.Series, freqs: pd.Series) -> pd.Series:
     """Ordinals as (fractional) years, so the years between two periods is a subtraction.
 
-    ``2017`` → 2017.0, ``2017Q3`` → 2017.5, ``2017-07`` → 2017.5, a date → its year plus the
-    elapsed fraction of 365.2425 days from 1970.
+    ``2017`` → 2017.0, ``2017Q3`` → 2017.5, ``2017-07`` → 2017.5, a date → its year plus
+    months/12 plus (day − 1)/(12 × 31) (2017-07-01 → 2017.5).
     """
     years = ordinal.astype("Float64") / _per_year(freqs)
     dated = freqs.eq("day")
-    return years.mask(dated, 1970 + ordinal.astype("Float64") / 365.2425)
+    if bool(dated.any()):
+        # A date as year + months/12 + days/(12·31): the same day of the month a year later is
+        # exactly one year on, leap years or not.
+        dates = _EPOCH + pd.to_timedelta(ordinal[dated].astype("int64"), unit="D")
+        fraction = (dates.dt.month - 1) / 12 + (dates.dt.day - 1) / (12 * 31)
+        years.loc[dated] = (dates.dt.year + fraction).astype("Float64").to_numpy()
+    return years
 
 
 def _per_year(freqs: pd.Series) -> pd.Series:
@@ -406,8 +412,8 @@ def complete_with_reported(
     - no level at all: each chain becomes an index, base = 100 (a row is added for the base
       period when there is none), then ``base × Π(1 + change/100)``: −14%, −16% give 100,
       86, 72.24;
-    - exactly one level: the levels of the chain through it are derived from it (15 labs in
-      2017 at −40% gives 25 in 2016);
+    - exactly one level, and it is positive: the levels of the chain through it are derived
+      from it (15 labs in 2017 at −40% gives 25 in 2016);
     - two or more levels: nothing is filled in (a missing year stays a gap).
 
     Returns the rows (added base rows get negative index labels, having no file line; their
@@ -429,7 +435,12 @@ def complete_with_reported(
     )
     lag = freqs.map(PER_YEAR).astype("Float64")
     # Rows of one phase (the same month of each year, say) link up year after year.
-    work["phase"] = (ordinal % lag.fillna(1).astype("Int64")).where(freqs.ne("day"), ordinal)
+    phase = (ordinal % lag.fillna(1).astype("Int64")).astype("Int64")
+    dated = freqs.eq("day")
+    if bool(dated.any()):  # a date's phase is its month and day
+        dates = _EPOCH + pd.to_timedelta(ordinal[dated].astype("int64"), unit="D")
+        phase.loc[dated] = (dates.dt.month * 100 + dates.dt.day).astype("Int64").to_numpy()
+    work["phase"] = phase
     # (Assign before selecting: a Series assigned to an empty frame would bring its rows.)
     links = work.assign(points=100 + rates).loc[rates.notna() & target.notna()]
     links = links.sort_values(["series", "phase", "ordinal"], kind="mergesort")
@@ -451,7 +462,8 @@ def complete_with_reported(
     nodes["levels"] = nodes["series"].map(counts).fillna(0).astype("int64")
     # The one level of a series, when it sits on a chain, scales that chain.
     anchors = nodes.merge(levels, on=["series", "ordinal"], how="inner")
-    anchors = anchors.loc[anchors["levels"].eq(1)]
+    # Only a positive level scales a chain: a net balance (≤ 0) is left as it is.
+    anchors = anchors.loc[anchors["levels"].eq(1) & anchors["value"].gt(0)]
     scale = anchors.set_index("chain")["value"] / anchors.set_index("chain")["index"]
     nodes["scale"] = nodes["chain"].map(scale)
     nodes["fill"] = (nodes["index"] * nodes["scale"]).where(nodes["levels"].eq(1))
