@@ -8,6 +8,8 @@ import json
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jdcli.cli.trends import polarity_styles, sparklines
 from tests.conftest import DATA, assert_golden
@@ -384,3 +386,38 @@ def test_a_file_of_multiples_only(invoke) -> None:  # type: ignore[no-untyped-de
     result = invoke(["trends", "-", "-f", "csv"], input="年份,指标,倍数\n,price,4\n")
     assert result.exit_code == 0, result.stderr
     assert rows(result.stdout)[0]["multiple"] == "4"
+
+
+PERIODS = ["2015", "2016", "2017", "2019", "2016Q1", "2017Q1", "2016-05", "2017-05", "2016-02-29",
+           "2017-02-28", "", "x"]  # fmt: skip
+FIGURES = ["", "0", "-5", "12.5", "~55", "7.8%", "100", "-100", "1e3", "abc"]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b"]),
+            st.sampled_from(PERIODS),
+            st.sampled_from(FIGURES),
+            st.sampled_from(["", "-14", "5", "-100", "0.5"]),
+            st.sampled_from(["", "", "", "2016"]),
+            st.sampled_from(["", "", "", "4"]),
+        ),
+        max_size=8,
+    ),
+    st.sampled_from(
+        [[], ["--compare", "prev"], ["--summary"], ["-f", "table"], ["--index", "2016"]]
+    ),
+)
+def test_random_trends_files_exit_0_or_2(cells: list[tuple[str, ...]], options: list[str]) -> None:
+    """Any mix of periods, figures and reported changes: a result or one Error line."""
+    from typer.testing import CliRunner
+
+    from jdcli.cli import app
+
+    lines = ["metric,period,value,reported_change_pct,reported_since,reported_multiple"]
+    lines += [",".join(row) for row in cells]
+    result = CliRunner().invoke(app, ["trends", "-", *options], input="\n".join(lines) + "\n")
+    assert result.exit_code in (0, 2), result.output
+    if result.exit_code == 2:
+        assert result.stderr.strip().splitlines()[-1].startswith("Error: ")

@@ -577,7 +577,8 @@ def summarise(result: TrendsResult) -> pd.DataFrame:
                     "first_period": others["period"],
                     "avg_annual_change_pct": others["avg_annual_change_pct"],
                     "doublings": pd.Series(
-                        np.log2(others["multiple"].astype("float64")), index=others.index
+                        np.log2(others["multiple"].astype("float64").where(others["multiple"] > 0)),
+                        index=others.index,
                     ).astype("Float64"),
                     "multiple": others["multiple"],
                 }

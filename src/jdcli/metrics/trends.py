@@ -667,7 +667,7 @@ def trend_summary(
     root_last = np.power(last.astype("float64").where(positive), inverse)
     cagr = (root_last - root_first) * 100 / root_first
     summary["cagr_pct"] = pd.Series(cagr, index=summary.index).astype("Float64")
-    summary["doublings"] = pd.Series(np.log2(ratio.astype("float64")), index=summary.index).astype(
-        "Float64"
-    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.log2(ratio.astype("float64").where(ratio.astype("float64") > 0))
+    summary["doublings"] = pd.Series(logs, index=summary.index).astype("Float64")
     return summary.reset_index(drop=True)
