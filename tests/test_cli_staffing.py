@@ -380,3 +380,42 @@ def test_per_n_explain_names_n(invoke) -> None:  # type: ignore[no-untyped-def]
     )
     assert result.exit_code == 0
     assert result.stdout.splitlines()[1].endswith(",30 / 2711000 × 100000 = 1.11")
+
+
+def test_gbk_file_and_output_file(invoke, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    source = tmp_path / "stations.csv"
+    source.write_bytes(
+        "机构,工作人员,社区戒毒人员\n白云站,12,300\n花都站,5,160\n".encode("gb18030")
+    )
+    target = tmp_path / "out.json"
+    result = invoke(["staffing", str(source), "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    rows = json.loads(target.read_text(encoding="utf-8"))
+    assert [r["caseload"] for r in rows] == [25, 32, 460 / 17]
+
+
+def test_base_file_joined_on_unit_and_period(invoke, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    base = tmp_path / "clients.csv"
+    base.write_text(
+        "单位名称,年份,社区戒毒人员\n白云站,2017,300\n白云站,2018,330\n花都站,2017,160\n",
+        encoding="utf-8",
+    )
+    staff = tmp_path / "staff.csv"
+    staff.write_text(
+        "单位名称,年份,工作人员\n白云站,2017,12\n白云站,2018,14\n花都站,2017,5\n花都站,2018,6\n",
+        encoding="utf-8",
+    )
+    result = invoke(["staffing", str(staff), "--base-file", str(base), "-f", "csv"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "unit,period,staff,base,caseload",
+        "白云站,2017,12,300,25",
+        "花都站,2017,5,160,32",
+        "Total,2017,17,460,27.058823529411764",
+        f"白云站,2018,14,330,{330 / 14!r}",
+        "花都站,2018,6,,",
+        f"Total,2018,14,330,{330 / 14!r}",
+    ]
+    assert "1 unit(s) and period(s) only in " in result.stderr
+    assert ": 花都站 2018" in result.stderr
