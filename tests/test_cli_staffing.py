@@ -203,7 +203,9 @@ def test_bare_danwei_is_not_an_organisation(invoke) -> None:  # type: ignore[no-
         (["--ratio", "caseload", "--per", "100"], "--per applies to --ratio per"),
         (["--staff", "nurses"], "--staff nurses: no column 'nurses'"),
         (["--base", "工作人员"], "--staff and --base are the same column (工作人员)"),
-        (["--target", "0"], "--target must be above 0"),
+        (["--target", "0"], "--target for a caseload expects a number above 0 such as 30"),
+        (["--target", "30:2"], "got '30:2'"),
+        (["--target", "many"], "got 'many'"),
         (["--parts", "工作人员"], "--parts and --total go together"),
         (
             ["--parts", "工作人员", "--total", "社区戒毒人员", "--target", "3"],
@@ -419,3 +421,20 @@ def test_base_file_joined_on_unit_and_period(invoke, tmp_path) -> None:  # type:
     ]
     assert "1 unit(s) and period(s) only in " in result.stderr
     assert ": 花都站 2018" in result.stderr
+
+
+@pytest.mark.parametrize("written", ["30", "30:1", "30 : 1", "30：1"])
+def test_caseload_target_as_staffing_rules_write_it(invoke, written: str) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(
+        ["staffing", STATIONS, "--target", written, "--filter", "年份=2018", "-f", "csv"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == f"Total,2018,23,1330,{1330 / 23!r},30,50,30,short"
+
+
+def test_share_target_with_percent_sign_meets_exactly(invoke) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(["staffing", POLICE, "--base", "总警力", "--target", "1.9%", "-f", "csv"])
+    assert result.exit_code == 0, result.stderr
+    # 19 of 1,000 is exactly 1.9%: it meets the target (1.9 × 1000 ÷ 100 is not 19.000…01).
+    assert "花都分局,2018,19,1000,1.9,1.9,19,0,meets" in result.stdout
+    assert "白云分局,2018,41,2050,2,1.9,39,0,meets" in result.stdout

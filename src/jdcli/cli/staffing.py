@@ -79,13 +79,13 @@ PerOpt = Annotated[
     ),
 ]
 TargetOpt = Annotated[
-    float | None,
+    str | None,
     typer.Option(
         "--target",
         metavar="X",
-        help="A staffing standard: caseload → at most X of base per staff member (30 for 30:1); "
-        "per → at least X staff per N; share → at least X %. Adds target, staff_needed, "
-        "shortfall, status.",
+        help="A staffing standard: caseload → at most X of base per staff member (30, or 30:1); "
+        "per → at least X staff per N; share → at least X % (1.9 or 1.9%). Adds target, "
+        "staff_needed, shortfall, status.",
         show_default=False,
     ),
 ]
@@ -208,11 +208,12 @@ def staffing(
             )
             base_loaded = load_base_file(base_file, col, filters, encoding)
             spec = resolve_spec(loaded, staff, base, ratio, per, base_loaded)
+            goal = parse_target(target, spec.kind)
             result = compute(
                 loaded,
                 spec,
                 by or [],
-                target=target,
+                target=goal,
                 total=not no_total,
                 strict=strict,
                 base_loaded=base_loaded,
@@ -221,7 +222,7 @@ def staffing(
                 result = add_change(result, spec, compare, loaded.name)
             if explain:
                 result["explain"] = explain_column(result, spec, decimals)
-            title, text = "Staffing", caption(loaded, spec, target, base_loaded, compare)
+            title, text = "Staffing", caption(loaded, spec, goal, base_loaded, compare)
             inputs = [loaded.path, base_loaded.path if base_loaded else None]
         if chosen not in MACHINE_FORMATS:
             result = for_people(result, decimals)
@@ -263,6 +264,29 @@ def parse_ratio(ratio: str | None, per: str | None) -> tuple[RatioKind | None, i
         elif kind != "per":
             raise UsageError(f"--per applies to --ratio per, not --ratio {kind}")
     return kind, n
+
+
+def parse_target(text: str | None, kind: RatioKind) -> float | None:
+    """``--target`` as a number: ``30`` or ``30:1`` for a caseload, ``1.9`` or ``1.9%`` for a
+    share, ``25`` for a rate per N; above zero, or a usage error saying what is expected."""
+    if text is None:
+        return None
+    body = text.strip().replace(" ", "").replace("：", ":")
+    if kind == "caseload" and ":" in body:
+        head, _, tail = body.partition(":")
+        body = head if tail == "1" else ""
+    elif kind == "share":
+        body = body.removesuffix("%")
+    try:
+        value = float(body.replace(",", ""))
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        example = {"caseload": "30 or 30:1", "share": "1.9 or 1.9%", "per": "25"}[kind]
+        raise UsageError(
+            f"--target for a {kind} expects a number above 0 such as {example}, got {text!r}"
+        )
+    return value
 
 
 def check_parts_options(*others: object) -> None:
