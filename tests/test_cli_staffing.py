@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -438,3 +439,63 @@ def test_share_target_with_percent_sign_meets_exactly(invoke) -> None:  # type: 
     # 19 of 1,000 is exactly 1.9%: it meets the target (1.9 × 1000 ÷ 100 is not 19.000…01).
     assert "花都分局,2018,19,1000,1.9,1.9,19,0,meets" in result.stdout
     assert "白云分局,2018,41,2050,2,1.9,39,0,meets" in result.stdout
+
+
+def write_package(folder, views: list[dict[str, str]]) -> None:  # type: ignore[no-untyped-def]
+    folder.mkdir()
+    (folder / "staff.csv").write_text(
+        "unit,period,nurses,beds,share\nH,2019,40,100,\nH,before,,,2%\nH,after,,,2.5%\n",
+        encoding="utf-8",
+    )
+    package = {
+        "name": "demo",
+        "resources": [
+            {"name": "staff", "path": "staff.csv", "jdcli": {"command": "staffing", "views": views}}
+        ],
+    }
+    (folder / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+
+
+def test_views_of_another_package(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from jdcli.cli.staffing import bundled_view
+    from jdcli.datasets import resources
+
+    folder = tmp_path / "demo"
+    write_package(
+        folder,
+        [
+            {"label": "nurses per bed", "staff": "nurses", "base": "beds"},
+            {"label": "share", "stated": "share", "before": "before", "after": "after"},
+        ],
+    )
+    table, title, text = bundled_view(
+        explain=True, resource=resources(folder)[0], label="demo/staff.csv"
+    )
+    assert title == "Staffing (H)"
+    assert table["measure"].tolist() == ["nurses per bed", "share"]
+    assert table["per_1"].iloc[0] == 0.4
+    assert table["share_pct_change_pp"].iloc[1] == 2.5 - 2
+    assert table["explain"].tolist() == ["40 / 100 = 0.40", "2.50% − 2% = +0.50 pp"]
+    assert "beds → per_1 (base: beds)" in text and "demo/staff.csv" in text
+
+
+@pytest.mark.parametrize(
+    ("views", "message"),
+    [
+        ([], "lists no staffing views"),
+        ([{"label": "x", "staff": "nurses"}], re.escape("view 'x' needs column(s) staff and base")),
+        (
+            [{"label": "x", "staff": "doctors", "base": "beds"}],
+            re.escape("needs column(s) doctors"),
+        ),
+    ],
+)
+def test_bad_views_are_clear_errors(tmp_path, views, message: str) -> None:  # type: ignore[no-untyped-def]
+    from jdcli.cli.staffing import bundled_view
+    from jdcli.datasets import resources
+    from jdcli.errors import UsageError
+
+    folder = tmp_path / "demo"
+    write_package(folder, views)
+    with pytest.raises(UsageError, match=message):
+        bundled_view(resource=resources(folder)[0])

@@ -36,6 +36,7 @@ from jdcli.render import MACHINE_FORMATS, Format, RenderOptions
 if TYPE_CHECKING:
     import pandas as pd
 
+    from jdcli.datasets import Resource
     from jdcli.loading import Loaded
     from jdcli.metrics.staffing import RatioKind
 
@@ -715,16 +716,24 @@ def compute_parts(
 # ------------------------------------------------------------------ the bundled view
 
 
-def bundled_view(explain: bool = False, decimals: int = 2) -> tuple[pd.DataFrame, str, str]:
-    """The bundled Guangzhou staffing figures, one row per ratio, with title and caption.
+def bundled_view(
+    explain: bool = False,
+    decimals: int = 2,
+    resource: Resource | None = None,
+    label: str | None = None,
+) -> tuple[pd.DataFrame, str, str]:
+    """A package's staffing figures, one row per ratio, with title and caption.
 
-    With ``explain``, an ``explain`` column gives each row's formula (``471 / 1427 = 33.01%``,
-    ``1.9% − 1.48% = +0.42 pp``).
+    ``resource`` defaults to the bundled Guangzhou staffing resource; ``label`` is how the
+    caption names it (default: ``resource.label``). With ``explain``, an ``explain`` column
+    gives each row's formula (``471 / 1427 = 33.01%``, ``1.9% − 1.48% = +0.42 pp``).
+    A resource without ``views`` is a usage error.
 
     The ratios are declared in the resource's ``jdcli.views`` (datapackage.json): a view with
     ``staff`` and ``base`` is computed by the general machinery (its kind chosen from the base
     column's meaning, as for any file); a view with ``stated``, ``before`` and ``after`` is a
-    stated figure given twice without dates, set side by side as a before/after pair.
+    share in % stated twice without dates (no counts), set side by side as a before/after
+    pair with the change in percentage points.
     """
     import pandas as pd
 
@@ -732,14 +741,30 @@ def bundled_view(explain: bool = False, decimals: int = 2) -> tuple[pd.DataFrame
     from jdcli.loading import load, parse_numbers
     from jdcli.metrics.staffing import default_ratio, pair_change, ratio_column, staffing_ratio
 
-    resource = default_resource("staffing")
-    loaded = load(resource.path, _schema(), name=resource.label)
+    if resource is None:
+        resource = default_resource("staffing")
+    loaded = load(resource.path, _schema(), name=label or resource.label)
     frame = loaded.frame
     views = resource.meta.get("jdcli", {}).get("views", [])
+    if not views:
+        raise UsageError(
+            f'{loaded.name}: its datapackage entry lists no staffing views ("jdcli": '
+            '{"views": [...]}); run jdcli staffing on the file with --staff and --base'
+        )
     rows: list[pd.DataFrame] = []
     kinds: list[str] = []
     for view in views:
         label = str(view.get("label", ""))
+        named = [str(view[k]) for k in ("stated", "staff", "base") if k in view]
+        needed = ["unit", "period", *named]
+        absent = [c for c in needed if c not in frame.columns]
+        complete = {"stated", "before", "after"} <= view.keys() or {"staff", "base"} <= view.keys()
+        if absent or not complete:
+            raise UsageError(
+                f"{loaded.name}: staffing view {label or view!r} needs column(s) "
+                f"{', '.join(absent) or 'staff and base, or stated with before and after'} "
+                f"(found: {', '.join(map(str, frame.columns))})"
+            )
         if "stated" in view:
             column = str(view["stated"])
             stated = frame.assign(
@@ -758,7 +783,7 @@ def bundled_view(explain: bool = False, decimals: int = 2) -> tuple[pd.DataFrame
                 keys=["unit"],
                 rate=True,
             )
-            name = "share_pct" if column.endswith("_pct") else column
+            name = "share_pct"  # a stated view is a share in %, stated twice
             # The pair's period reads "before → after"; the before value sits beside the after.
             span = pair["base_period"].fillna("?") + " → " + pair["period"]
             shown = pd.DataFrame(
@@ -780,6 +805,15 @@ def bundled_view(explain: bool = False, decimals: int = 2) -> tuple[pd.DataFrame
             )
             continue
         staff, base = str(view["staff"]), str(view["base"])
+        for column in (staff, base):
+            if not _is_number_dtype(frame[column]):
+                frame = frame.assign(
+                    **{
+                        column: parse_numbers(
+                            frame[column], source=loaded.name, column=column, non_negative=True
+                        )
+                    }
+                )
         meaning = default_ratio(base)
         kind, per = meaning if meaning else ("per", 1)
         usable = frame.loc[frame[staff].notna() & frame[base].notna()]
