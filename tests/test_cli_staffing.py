@@ -499,3 +499,29 @@ def test_bad_views_are_clear_errors(tmp_path, views, message: str) -> None:  # t
     write_package(folder, views)
     with pytest.raises(UsageError, match=message):
         bundled_view(resource=resources(folder)[0])
+
+
+def test_parts_explain(invoke) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(
+        [
+            "staffing",
+            STATIONS,
+            "--parts",
+            "工作人员",
+            "--total",
+            "社区戒毒人员",
+            "--filter",
+            "年份=2018",
+            "--explain",
+            "-f",
+            "csv",
+        ]
+    )
+    assert result.exit_code == 0, result.stderr
+    explained = [line.rsplit(",", 1)[1] for line in result.stdout.splitlines()[1:]]
+    assert explained == [
+        "1000 − 9 = 991 (99.10%)",
+        "330 − 14 = 316 (95.76%)",
+        "150 − 0 = 150 (100%)",
+        "1480 − 23 = 1457 (98.45%)",
+    ]

@@ -201,7 +201,9 @@ def staffing(
             loaded = load_input(
                 file, _schema(), "staffing", col=col, filters=filters, encoding=encoding
             )
-            result, text = compute_parts(loaded, parts, total_col, by or [], not no_total, strict)
+            result, text = compute_parts(
+                loaded, parts, total_col, by or [], not no_total, strict, explain, decimals
+            )
             title, inputs = "Parts and remainder", [loaded.path]
         else:
             loaded = load_input(
@@ -209,21 +211,12 @@ def staffing(
             )
             base_loaded = load_base_file(base_file, col, filters, encoding)
             spec = resolve_spec(loaded, staff, base, ratio, per, base_loaded)
-            goal = parse_target(target, spec.kind)
-            result = compute(
-                loaded,
-                spec,
-                by or [],
-                target=goal,
-                total=not no_total,
-                strict=strict,
-                base_loaded=base_loaded,
-            )
-            if compare:
-                result = add_change(result, spec, compare, loaded.name)
-            if explain:
-                result["explain"] = explain_column(result, spec, decimals)
-            title, text = "Staffing", caption(loaded, spec, goal, base_loaded, compare)
+            result, text = ratio_table(
+                loaded, spec, by or [], target=parse_target(target, spec.kind),
+                total=not no_total, strict=strict, base_loaded=base_loaded, compare=compare,
+                explain=explain, decimals=decimals,
+            )  # fmt: skip
+            title = "Staffing"
             inputs = [loaded.path, base_loaded.path if base_loaded else None]
         if chosen not in MACHINE_FORMATS:
             result = for_people(result, decimals)
@@ -470,6 +463,31 @@ def compute(
     )
 
 
+def ratio_table(
+    loaded: Loaded,
+    spec: RatioSpec,
+    by: list[str],
+    *,
+    target: float | None = None,
+    total: bool = True,
+    strict: bool = False,
+    base_loaded: Loaded | None = None,
+    compare: str | None = None,
+    explain: bool = False,
+    decimals: int = 2,
+) -> tuple[pd.DataFrame, str]:
+    """The whole ratio mode: :func:`compute`, then the change (``compare``) and the formulas
+    (``explain``), with the caption that defines them."""
+    result = compute(
+        loaded, spec, by, target=target, total=total, strict=strict, base_loaded=base_loaded
+    )
+    if compare:
+        result = add_change(result, spec, compare, loaded.name)
+    if explain:
+        result["explain"] = explain_column(result, spec, decimals)
+    return result, caption(loaded, spec, target, base_loaded, compare)
+
+
 def _joined(
     loaded: Loaded,
     base_loaded: Loaded,
@@ -670,10 +688,13 @@ def compute_parts(
     parts: str | None,
     total_col: str | None,
     by: list[str],
-    total: bool,
-    strict: bool,
+    total: bool = True,
+    strict: bool = False,
+    explain: bool = False,
+    decimals: int = 2,
 ) -> tuple[pd.DataFrame, str]:
-    """Parts mode: each unit's remainder of ``--total`` not explained by ``--parts``."""
+    """Parts mode: each unit's remainder of ``--total`` not explained by ``--parts``, and the
+    caption; with ``explain`` an ``explain`` column (``1427 − 471 = 956 (66.99%)``)."""
     from jdcli.loading import drop_incomplete
     from jdcli.metrics.staffing import parts_remainder
 
@@ -710,7 +731,27 @@ def compute_parts(
         f"{total_header} × 100 (ratio of totals). The parts are never forced to fit. "
         f"Source: {loaded.name}"
     )
+    if explain:
+        result["explain"] = parts_explain(result, part_cols, decimals)
     return result, text
+
+
+def parts_explain(result: pd.DataFrame, columns: list[str], decimals: int) -> list[str]:
+    """``1427 − 471 = 956 (66.99%)`` per row: the total less each part (``columns``)."""
+    from jdcli.formatting import format_number
+
+    def num(value: Any) -> str:
+        return format_number(float(value), decimals, thousands=False)
+
+    lines = []
+    for _, row in result.iterrows():
+        if _missing(row["remainder"]):
+            lines.append("undefined (a figure is missing)")
+            continue
+        share = "" if _missing(row["remainder_pct"]) else f" ({num(row['remainder_pct'])}%)"
+        figures = " − ".join(num(row[c]) for c in columns)
+        lines.append(f"{num(row['total'])} − {figures} = {num(row['remainder'])}{share}")
+    return lines
 
 
 # ------------------------------------------------------------------ the bundled view
