@@ -272,7 +272,42 @@ def verify_section(resource: Resource, label: str, decimals: int) -> tuple[Secti
     return section, headline_frame(rows)
 
 
+def trends_section(resource: Resource, label: str, decimals: int) -> tuple[Section, pd.DataFrame]:
+    """The trends table (as ``jdcli trends`` shows it) and each series' latest change."""
+    from jdcli.cli.trends import caption, compute, human_view
+    from jdcli.loading import load
+    from jdcli.loading.schemas import TRENDS
+    from jdcli.report_render import Section
+
+    loaded = load(resource.path, TRENDS, name=label)
+    result = compute(loaded, by=[])
+    frame = human_view(result.frame, decimals)
+    section = Section("trends", "Trends", frame, caption(loaded, "yoy", False), decimals)
+    changed = result.frame.loc[result.frame["change"].notna()]
+    latest = changed.drop_duplicates([*result.keys, "unit"], keep="last")
+    rows = []
+    for index, row in latest.iterrows():
+        is_rate = bool(result.rate.get(index, False))
+        change = row["change_pp"] if is_rate else row["change_pct"]
+        rows.append(
+            {
+                "section": "trends",
+                "figure": str(row.get("metric", "value")),
+                "period": str(row["period"]),
+                "value": row["value"],
+                "unit": "" if row["unit"] is None or row["unit"] != row["unit"] else row["unit"],
+                "change": change,
+                "change_unit": "pp" if is_rate else "%",
+                "direction": direction(change),
+                "note": f"同比 vs {row['base_period']}"
+                + (f"; {row['flag']}" if row["flag"] == row["flag"] and row["flag"] else ""),
+            }
+        )
+    return section, headline_frame(rows)
+
+
 BUILDERS: dict[str, SectionBuilder] = {
     "occupancy": occupancy_section,
+    "trends": trends_section,
     "verify": verify_section,
 }
