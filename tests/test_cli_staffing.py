@@ -525,3 +525,35 @@ def test_parts_explain(invoke) -> None:  # type: ignore[no-untyped-def]
         "150 − 0 = 150 (100%)",
         "1480 − 23 = 1457 (98.45%)",
     ]
+
+
+def test_key_figures_of_the_bundled_view() -> None:
+    from jdcli.cli.staffing import bundled_view, key_figures
+
+    table, _, _ = bundled_view()
+    figures = key_figures(table)
+    assert [(f["figure"], f["unit"], f["note"]) for f in figures] == [
+        ("社工 ÷ 专职和社工", "%", "471 / 1427"),
+        ("专职和社工 per 街镇", "per 1", "1427 / 170"),
+        ("社工 per 街镇", "per 1", "471 / 170"),
+        ("禁毒民警 ÷ 总警力", "%", "as stated"),
+    ]
+    assert figures[0]["value"] == 471 / 1427 * 100
+    assert figures[0]["change"] is None
+    assert figures[3]["change"] == 1.9 - 1.48
+    assert figures[3]["change_unit"] == "pp"
+
+
+def test_key_figures_of_a_ratio_table_skip_undefined_rows() -> None:
+    from jdcli.cli.staffing import key_figures, ratio_table, resolve_spec
+    from jdcli.loading import load
+    from jdcli.loading.schemas import STAFFING
+
+    loaded = load(POLICE, STAFFING)
+    spec = resolve_spec(loaded, None, "常住人口", None, None)
+    table, _ = ratio_table(loaded, spec, [], compare="yoy")
+    figures = key_figures(table)
+    assert figures[-1]["figure"] == "Total"
+    assert figures[-1]["unit"] == "per 100000"
+    assert figures[-1]["note"] == "60 / 3805000"
+    assert figures[-1]["change"] == pytest.approx(60 / 38.05 - 42 / 38.05)

@@ -915,3 +915,47 @@ def pair_explain(pair: pd.DataFrame, decimals: int) -> list[str]:
             f" = {format_number(float(change), decimals, sign=True)} pp"
         )
     return lines
+
+
+def key_figures(table: pd.DataFrame) -> list[dict[str, object]]:
+    """One headline figure per row of a ratio view (:func:`bundled_view`) or ratio table.
+
+    Each: ``figure`` (the measure, or the unit), ``period``, ``value`` (the row's ratio),
+    ``unit`` (``%``, ``per N``, ``: 1``), ``change`` and ``change_unit`` (a share's change in
+    ``pp`` when the table has one) and ``note`` (the staff and base behind it). Rows whose
+    ratio is undefined are left out.
+    """
+    from jdcli.formatting import format_machine
+
+    ratio_columns = [
+        c for c in table.columns if c == "share_pct" or c == "caseload" or c.startswith("per_")
+    ]
+    ratio_columns = [c for c in ratio_columns if not c.endswith(("_change", "_change_pct"))]
+    units = {"share_pct": "%", "caseload": ": 1"}
+    figures: list[dict[str, object]] = []
+    for _, row in table.iterrows():
+        found = [c for c in ratio_columns if not _missing(row[c])]
+        if not found:
+            continue
+        column = found[0]
+        change_column = f"{column}_change_pp" if column == "share_pct" else f"{column}_change"
+        change = row.get(change_column)
+        has_change = change is not None and not _missing(change)
+        change_value = float(change) if change is not None and has_change else None
+        has_counts = not (_missing(row.get("staff")) or _missing(row.get("base")))
+        figures.append(
+            {
+                "figure": str(row.get("measure", row.get("unit", ""))),
+                "period": "" if _missing(row.get("period")) else str(row.get("period")),
+                "value": float(row[column]),
+                "unit": units.get(column, column.replace("_", " ")),
+                "change": change_value,
+                "change_unit": ("pp" if column == "share_pct" else "") if has_change else "",
+                "note": (
+                    f"{format_machine(float(row['staff']))} / {format_machine(float(row['base']))}"
+                    if has_counts
+                    else "as stated"
+                ),
+            }
+        )
+    return figures
