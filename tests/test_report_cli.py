@@ -120,3 +120,16 @@ def test_bundled_dataset_by_name(invoke) -> None:  # type: ignore[no-untyped-def
     default = invoke(["report", "-f", "json"])
     assert by_name.exit_code == 0
     assert by_name.stdout == default.stdout
+
+
+def test_headline_has_each_series_latest_change(invoke) -> None:  # type: ignore[no-untyped-def]
+    document = json.loads(invoke(["report", "-f", "json"]).stdout)
+    trends = [row for row in document["headline"] if row["section"] == "trends"]
+    labs = next(row for row in trends if row["figure"] == "小型制毒窝点")
+    assert (labs["value"], labs["change"], labs["change_unit"]) == (15, -40, "%")
+    assert labs["direction"] == "down"
+    # A rate changes in points.
+    rate = next(row for row in trends if row["figure"] == "本市户籍吸毒人员增速")
+    assert rate["change_unit"] == "pp"
+    assert rate["change"] == pytest.approx(-2.5)
+    assert document["trends"]["rows"]

@@ -6,7 +6,7 @@ import importlib.util
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -272,7 +272,49 @@ def verify_section(resource: Resource, label: str, decimals: int) -> tuple[Secti
     return section, headline_frame(rows)
 
 
+def trends_section(resource: Resource, label: str, decimals: int) -> tuple[Section, pd.DataFrame]:
+    """Year-on-year changes per series, and each series' latest change."""
+    from jdcli.cli.trends import caption, compute
+    from jdcli.loading import load
+    from jdcli.loading.schemas import TRENDS
+    from jdcli.report_render import Section
+
+    loaded = load(resource.path, TRENDS, name=label)
+    result = compute(loaded, by=[])
+    for message in result.notes:
+        note(message)
+    frame = result.frame
+    section = Section("trends", "Trends", frame, caption(loaded, "yoy", False), decimals)
+    # Each series' latest period that has a change: points for a rate, percent otherwise.
+    changed = frame.loc[frame["change"].notna()]
+    latest = changed.groupby(result.keys, sort=False).tail(1) if result.keys else changed.tail(1)
+    rate = result.rate.reindex(latest.index).fillna(False).astype(bool)
+    rows = [
+        {
+            "section": "trends",
+            "figure": " ".join(str(row[k]) for k in result.keys) or "value",
+            "period": f"{row['period']} vs {row['base_period']}",
+            "value": row["value"],
+            "unit": "" if _missing(row["unit"]) else str(row["unit"]),
+            "change": row["change_pp"] if is_rate else row["change_pct"],
+            "change_unit": "pp" if is_rate else "%",
+            "direction": direction(row["change"]),
+            "note": "" if _missing(row["flag"]) else str(row["flag"]),
+        }
+        for (_, row), is_rate in zip(latest.iterrows(), rate, strict=True)
+    ]
+    return section, headline_frame(rows)
+
+
+def _missing(value: object) -> bool:
+    import pandas as pd
+
+    missing: Any = value
+    return missing is None or bool(pd.isna(missing))
+
+
 BUILDERS: dict[str, SectionBuilder] = {
     "occupancy": occupancy_section,
+    "trends": trends_section,
     "verify": verify_section,
 }

@@ -78,6 +78,53 @@ OCCUPANCY = Schema(
     required=(("capacity", "occupied"), ("capacity_days", "occupied_days")),
 )
 
+# Trends: a period and a value per series. ``value`` and the reported change are read as text
+# here, so the trends command can see how precisely each figure is written (12.5 vs 12.50,
+# ``~55``) before parsing it; ``unit`` is a unit of measure (a bare 单位 in a Chinese table).
+TRENDS = Schema(
+    columns=(
+        Column(
+            "period",
+            (
+                "年份",
+                "年度",
+                "时间",
+                "月份",
+                "季度",
+                "期间",
+                "统计期",
+                "year",
+                "month",
+                "quarter",
+                "date",
+                "日期",
+            ),
+        ),
+        Column("metric", ("指标", "指标名称", "项目", "indicator", "series", "measure")),
+        Column("value", ("数值", "数量", "值", "数据", "level", "amount", "count", "number")),
+        Column("unit", ("单位", "计量单位", "unit_of_measure", "units")),
+        Column(
+            "reported_change_pct",
+            (
+                "同比",
+                "同比增长",
+                "同比增减",
+                "同比变化",
+                "同比增长率",
+                "同比(%)",
+                "同比增减(%)",
+                "reported_change",
+                "yoy_pct",
+                "reported_yoy_pct",
+            ),
+        ),
+        Column("reported_since", ("年均起始", "起始年份", "since")),
+        Column("reported_multiple", ("倍数", "multiple", "times")),
+        REGION,
+    ),
+    required=(("period",),),
+)
+
 # Claims files keep every input and stated value as text: the check needs the decimals as
 # written ("91.70%" is not "91.7%"), which a float would lose; jdcli.loading.claims reads them.
 CLAIMS = Schema(
