@@ -129,3 +129,10 @@ def test_one_input_given_shows_what_the_claim_implies(invoke) -> None:  # type: 
         rows[1]["hint"]
         == "not given: to; -40% with the earlier value 25 implies the later value 15"
     )
+
+
+def test_a_forgotten_percent_sign_is_pointed_out(invoke) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(["verify", "7020/7654 = 91.72", "-f", "json"])
+    assert result.exit_code == 1
+    hint = json.loads(result.stdout)[0]["hint"]
+    assert hint.startswith("as a percentage (91.72%) the claim would pass; the inputs give 0.92")
