@@ -133,3 +133,36 @@ def test_headline_has_each_series_latest_change(invoke) -> None:  # type: ignore
     assert rate["change_unit"] == "pp"
     assert rate["change"] == pytest.approx(-2.5)
     assert document["trends"]["rows"]
+
+
+def test_staffing_section(invoke) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("jdcli.cli.staffing")
+    document = json.loads(invoke(["report", "-f", "json"]).stdout)
+    assert document["staffing"]["rows"]
+    staffing = [row for row in document["headline"] if row["section"] == "staffing"]
+    police = next(row for row in staffing if row["change"] is not None)
+    assert police["change_unit"] == "pp"
+    assert police["change"] == pytest.approx(0.42)
+    assert police["direction"] == "up"
+
+
+def test_staffing_in_another_package(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("jdcli.cli.staffing")
+    (tmp_path / "s.csv").write_text(
+        "单位名称,年份,工作人员,社区戒毒人员\n白云站,2018,14,330\n花都站,2018,5,150\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "datapackage.json").write_text(
+        json.dumps(
+            {
+                "name": "stations",
+                "resources": [{"name": "s", "path": "s.csv", "jdcli": {"command": "staffing"}}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = invoke(["report", str(tmp_path), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    headline = json.loads(result.stdout)["headline"]
+    assert [row["figure"] for row in headline] == ["caseload (Total)"]
+    assert headline[0]["value"] == pytest.approx(480 / 19)
