@@ -14,7 +14,6 @@ import typer
 from jdcli.cli import app
 from jdcli.cli.common import (
     DecimalsOpt,
-    FormatOpt,
     OutputOpt,
     note,
     reported_errors,
@@ -35,7 +34,17 @@ DatasetArg = Annotated[
         help="A dataset package: a folder with datapackage.json, or the name of a bundled one. "
         "Omitted: the bundled guangzhou-2018.",
         show_default=False,
-        metavar="[DATASET]",
+        metavar="DATASET",
+    ),
+]
+ReportFormatOpt = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: auto (a table on a terminal, Markdown otherwise), table, markdown "
+        "or json. A report has no CSV form.",
+        case_sensitive=False,
     ),
 ]
 
@@ -51,7 +60,7 @@ SECTIONS = (
 @app.command()
 def report(
     dataset: DatasetArg = None,
-    fmt: FormatOpt = Format.AUTO,
+    fmt: ReportFormatOpt = Format.AUTO,
     output: OutputOpt = None,
     decimals: DecimalsOpt = 2,
 ) -> None:
