@@ -151,6 +151,7 @@ def compute(
     frame, skipped = drop_incomplete(frame, needed, strict=strict, source=loaded.name)
     if skipped:
         warn(f"{loaded.name}: skipped {skipped} row(s) with a missing {' or '.join(needed)} value")
+    warn_total_rows(frame, needed, loaded.name)
     if frame.empty:
         warn(f"{loaded.name}: no data rows; the result is empty")
     keys = (
@@ -186,6 +187,27 @@ def compute(
         keys = [k for k in keys if k != period]
     return occupancy_rate(
         frame, keys, unit=unit, period=period, instant=instant, total=total, bands=bands
+    )
+
+
+def warn_total_rows(frame: pd.DataFrame, values: list[str], name: str) -> None:
+    """Warn (once) when rows equal the sum of the other rows of their period or date."""
+    from jdcli.metrics.consistency import total_rows
+
+    within = [c for c in ("period", "date") if c in frame.columns]
+    flagged = total_rows(frame, values, within=within)
+    if not bool(flagged.any()):
+        return
+    lines = [str(line) for line in frame.index[flagged.to_numpy()]]
+    shown = ", ".join(lines[:5]) + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
+    label = ""
+    if "facility" in frame.columns:
+        label = f" ({frame.loc[flagged, 'facility'].iloc[0]!r})"
+    warn(
+        f"{name} line{'s' if len(lines) > 1 else ''} {shown}{label}: "
+        f"{' and '.join(values)} equal the sum of the other rows"
+        f"{' of the same ' + '/'.join(within) if within else ''}; "
+        "a total row mixed into detail rows is counted twice (remove it, or use --filter)"
     )
 
 

@@ -35,9 +35,20 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
     return count
 
 
-def _line_of(text: str, fragment: str) -> int | None:
-    position = text.find(fragment) if fragment else -1
+def _line_of(text: str, row: str) -> int | None:
+    # Match the row as whole line(s): a prefix of an earlier line ("A,1" in "A,1,1") is not it.
+    position = f"\n{text}\n".find(f"\n{row}\n") if row else -1
     return text.count("\n", 0, position) + 1 if position >= 0 else None
+
+
+def _unclosed_quote_line(text: str) -> int | None:
+    """Line of the quote that opens a quoted field never closed (None when quotes pair up)."""
+    # Quotes pair up in order (an escaped "" is a pair too), so with an odd count the last
+    # quote is the one that opens a field and is never closed.
+    last = text.rfind('"')
+    if text.count('"') % 2 == 0 or last < 0:
+        return None
+    return text.count("\n", 0, last) + 1
 
 
 def parse_table(source: Source, delimiter: str | None = None) -> pd.DataFrame:
@@ -169,4 +180,7 @@ def _structure_error(
             f"{where}: expected {expected} fields ({delim}-separated, as in the header) "
             f"but found {actual}: {shown!r}"
         )
+    line = _unclosed_quote_line(text)
+    if line is not None:
+        return InputError(f'{name} line {line}: unterminated quote (a " that is never closed)')
     return InputError(f"{name}: cannot parse as CSV ({message.splitlines()[0]})")
