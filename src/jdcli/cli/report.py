@@ -282,6 +282,9 @@ def verify_section(resource: Resource, label: str, decimals: int) -> tuple[Secti
     return section, headline_frame(rows)
 
 
+TRENDS_LEFT_OUT = ("base_value", "change", "cumulative_change_pct")
+
+
 def trends_section(resource: Resource, label: str, decimals: int) -> tuple[Section, pd.DataFrame]:
     """Year-on-year changes per series, and each series' latest change."""
     from jdcli.cli.trends import caption, compute
@@ -294,7 +297,10 @@ def trends_section(resource: Resource, label: str, decimals: int) -> tuple[Secti
     for message in result.notes:
         note(message)
     frame = result.frame
-    section = Section("trends", "Trends", frame, caption(loaded, "yoy", False), decimals)
+    # The report leaves out what repeats another column (the absolute change, the base value
+    # and the running total); `jdcli trends` shows them.
+    shown = frame.drop(columns=[c for c in TRENDS_LEFT_OUT if c in frame.columns])
+    section = Section("trends", "Trends", shown, caption(loaded, "yoy", False), decimals)
     # Each series' latest period that has a change: points for a rate, percent otherwise.
     changed = frame.loc[frame["change"].notna()]
     latest = changed.groupby(result.keys, sort=False).tail(1) if result.keys else changed.tail(1)
