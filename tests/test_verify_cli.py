@@ -136,3 +136,18 @@ def test_a_forgotten_percent_sign_is_pointed_out(invoke) -> None:  # type: ignor
     assert result.exit_code == 1
     hint = json.loads(result.stdout)[0]["hint"]
     assert hint.startswith("as a percentage (91.72%) the claim would pass; the inputs give 0.92")
+
+
+def test_col_maps_a_header_and_gbk_is_read(invoke, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "claims.csv"
+    text = (
+        "指标名,类型,分子,分母,发布\n满员率,ratio,7020,7654,91.72%\n满员率2,ratio,7020,7654,91.7%\n"
+    )
+    path.write_bytes(text.encode("gb18030"))
+    result = invoke(
+        ["verify", str(path), "--col", "label=指标名", "--col", "stated=发布", "-f", "csv"]
+    )
+    assert result.exit_code == 0, result.stderr
+    rows = result.stdout.splitlines()[1:]
+    assert [r.split(",")[0] for r in rows] == ["满员率", "满员率2"]
+    assert all(r.endswith(",pass,") for r in rows)
