@@ -285,3 +285,98 @@ def test_empty_file_warns_and_gives_an_empty_result(invoke) -> None:  # type: ig
     assert result.exit_code == 0
     assert result.stdout == "unit,staff,base,caseload\n"
     assert "no data rows" in result.stderr
+
+
+# ------------------------------------------------------------------ --compare (trends engine)
+
+
+def test_compare_yoy_share_in_percentage_points(invoke) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(["staffing", POLICE, "--base", "总警力", "--compare", "yoy", "-f", "csv"])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "unit,period,staff,base,share_pct,base_period,share_pct_change_pp"
+    assert lines[1] == "白云分局,2017,30,2000,1.5,,"
+    assert lines[4] == f"白云分局,2018,41,2050,2,2017,{41 / 2050 * 100 - 1.5!r}"
+    assert (
+        lines[6]
+        == f"Total,2018,60,3050,{60 / 3050 * 100!r},2017,{60 / 3050 * 100 - 42 / 3000 * 100!r}"
+    )
+
+
+def test_compare_table_labels_pp(invoke) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(["staffing", POLICE, "--base", "总警力", "--compare", "yoy", "-f", "table"])
+    assert result.exit_code == 0
+    assert "+0.50 pp" in result.stdout and "+0.70 pp" in result.stdout
+    assert "year earlier (同比), in percentage" in result.stdout
+
+
+def test_compare_per_n_change_and_relative_change(invoke) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(
+        ["staffing", POLICE, "--base", "常住人口", "--compare", "prev", "--no-total", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    after = rows[1]
+    assert after["period"] == "2018" and after["base_period"] == "2017"
+    before_rate, rate = 30 / 2711000 * 100000, 41 / 2711000 * 100000
+    assert after["per_100000_change"] == pytest.approx(rate - before_rate)
+    assert after["per_100000_change_pct"] == pytest.approx((rate / before_rate - 1) * 100)
+    assert rows[0]["per_100000_change"] is None
+
+
+def test_compare_never_bridges_a_gap(invoke) -> None:  # type: ignore[no-untyped-def]
+    text = "机构,年份,民警,总警力\nA,2015,10,1000\nA,2017,20,1000\nA,2018,25,1000\n"
+    result = invoke(["staffing", "-", "--compare", "yoy", "-f", "csv"], input=text)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "unit,period,staff,base,share_pct,base_period,share_pct_change_pp",
+        "A,2015,10,1000,1,,",
+        "A,2017,20,1000,2,,",
+        "A,2018,25,1000,2.5,2017,0.5",
+    ]
+    assert "1 row(s) have no change" in result.stderr
+
+
+def test_compare_with_undefined_ratio_is_empty(invoke) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(["staffing", STATIONS, "--compare", "yoy", "-f", "csv"])
+    assert result.exit_code == 0
+    assert "花都站,2018,0,150,,2017,," in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["--compare", "mom"], None, "--compare must be yoy or prev, got 'mom'"),
+        (["--compare", "yoy"], "机构,工作人员,社区戒毒人员\nA,1,2\n", "--compare needs a period"),
+        (
+            ["--compare", "yoy"],
+            "机构,年份,工作人员,社区戒毒人员\nA,第一年,1,2\n",
+            "<stdin>: --compare yoy: period '第一年' is not a year",
+        ),
+    ],
+)
+def test_compare_errors(invoke, args: list[str], stdin: str | None, message: str) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(["staffing", STATIONS if stdin is None else "-", *args], input=stdin)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert message in result.stderr
+
+
+def test_bundled_explain_gives_each_formula(invoke) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(["staffing", "--explain", "-f", "csv"])
+    assert result.exit_code == 0
+    explained = [line.rsplit(",", 1)[1] for line in result.stdout.splitlines()[1:]]
+    assert explained == [
+        "471 / 1427 = 33.01%",
+        "1427 / 170 = 8.39",
+        "471 / 170 = 2.77",
+        "1.90% − 1.48% = +0.42 pp",
+    ]
+
+
+def test_per_n_explain_names_n(invoke) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(
+        ["staffing", POLICE, "--base", "常住人口", "--explain", "--no-total", "-f", "csv"]
+    )
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[1].endswith(",30 / 2711000 × 100000 = 1.11")

@@ -166,3 +166,14 @@ def test_staffing_in_another_package(invoke, tmp_path: Path) -> None:  # type: i
     headline = json.loads(result.stdout)["headline"]
     assert [row["figure"] for row in headline] == ["caseload (Total)"]
     assert headline[0]["value"] == pytest.approx(480 / 19)
+
+
+def test_json_keeps_the_result_tables_show_the_view_for_people(invoke) -> None:  # type: ignore[no-untyped-def]
+    document = json.loads(invoke(["report", "-f", "json"]).stdout)
+    price = next(r for r in document["trends"]["rows"] if r["multiple"] is not None)
+    assert price["multiple"] == 4
+    assert "base_value" in document["trends"]["rows"][0]
+    markdown = invoke(["report", "-f", "markdown"]).stdout
+    trends = markdown.split("## Trends", 1)[1].split("\n## ", 1)[0]
+    assert "×4" in trends
+    assert "2016: 25" in trends

@@ -282,12 +282,9 @@ def verify_section(resource: Resource, label: str, decimals: int) -> tuple[Secti
     return section, headline_frame(rows)
 
 
-TRENDS_LEFT_OUT = ("base_value", "change", "cumulative_change_pct")
-
-
 def trends_section(resource: Resource, label: str, decimals: int) -> tuple[Section, pd.DataFrame]:
-    """Year-on-year changes per series, and each series' latest change."""
-    from jdcli.cli.trends import caption, compute
+    """The trends table (as ``jdcli trends`` shows it) and each series' latest change."""
+    from jdcli.cli.trends import caption, compute, human_view
     from jdcli.loading import load
     from jdcli.loading.schemas import TRENDS
     from jdcli.report_render import Section
@@ -296,29 +293,35 @@ def trends_section(resource: Resource, label: str, decimals: int) -> tuple[Secti
     result = compute(loaded, by=[])
     for message in result.notes:
         note(message)
-    frame = result.frame
-    # The report leaves out what repeats another column (the absolute change, the base value
-    # and the running total); `jdcli trends` shows them.
-    shown = frame.drop(columns=[c for c in TRENDS_LEFT_OUT if c in frame.columns])
-    section = Section("trends", "Trends", shown, caption(loaded, "yoy", False), decimals)
-    # Each series' latest period that has a change: points for a rate, percent otherwise.
-    changed = frame.loc[frame["change"].notna()]
-    latest = changed.groupby(result.keys, sort=False).tail(1) if result.keys else changed.tail(1)
-    rate = result.rate.reindex(latest.index).fillna(False).astype(bool)
-    rows = [
-        {
-            "section": "trends",
-            "figure": " ".join(str(row[k]) for k in result.keys) or "value",
-            "period": f"{row['period']} vs {row['base_period']}",
-            "value": row["value"],
-            "unit": "" if _missing(row["unit"]) else str(row["unit"]),
-            "change": row["change_pp"] if is_rate else row["change_pct"],
-            "change_unit": "pp" if is_rate else "%",
-            "direction": direction(row["change"]),
-            "note": "" if _missing(row["flag"]) else str(row["flag"]),
-        }
-        for (_, row), is_rate in zip(latest.iterrows(), rate, strict=True)
-    ]
+    section = Section(
+        "trends",
+        "Trends",
+        result.frame,
+        caption(loaded, "yoy", False),
+        decimals,
+        people=human_view(result.frame, decimals),
+    )
+    changed = result.frame.loc[result.frame["change"].notna()]
+    latest = changed.drop_duplicates([*result.keys, "unit"], keep="last")
+    rows = []
+    for index, row in latest.iterrows():
+        # A rate changes in points; anything else in percent.
+        is_rate = bool(result.rate.get(index, False))
+        change = row["change_pp"] if is_rate else row["change_pct"]
+        rows.append(
+            {
+                "section": "trends",
+                "figure": str(row.get("metric", "value")),
+                "period": str(row["period"]),
+                "value": row["value"],
+                "unit": "" if _missing(row["unit"]) else row["unit"],
+                "change": change,
+                "change_unit": "pp" if is_rate else "%",
+                "direction": direction(change),
+                "note": f"同比 vs {row['base_period']}"
+                + ("" if _missing(row["flag"]) or not row["flag"] else f"; {row['flag']}"),
+            }
+        )
     return section, headline_frame(rows)
 
 
@@ -338,7 +341,8 @@ def staffing_section(resource: Resource, label: str, decimals: int) -> tuple[Sec
         spec = staffing.resolve_spec(loaded, None, None, None, None)
         frame = staffing.compute(loaded, spec, [])
         text = staffing.caption(loaded, spec, None)
-    section = Section("staffing", "Staffing", frame, text, decimals)
+    people = staffing.for_people(frame, decimals) if hasattr(staffing, "for_people") else None
+    section = Section("staffing", "Staffing", frame, text, decimals, people=people)
     return section, staffing_headline(frame)
 
 

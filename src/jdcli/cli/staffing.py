@@ -113,6 +113,18 @@ TotalColOpt = Annotated[
         "--total", metavar="COL", help="The total the --parts should add up to.", show_default=False
     ),
 ]
+CompareOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--compare",
+        metavar="yoy|prev",
+        help="Add the change of the ratio: yoy (same period a year earlier) or prev (the "
+        "preceding period). Shares change in percentage points.",
+        show_default=False,
+    ),
+]
+
+
 #: What a base column is, for captions.
 BASE_WORDS = {
     "population": "residents",
@@ -158,6 +170,7 @@ def staffing(
     base_file: BaseFileOpt = None,
     parts: PartsOpt = None,
     total_col: TotalColOpt = None,
+    compare: CompareOpt = None,
     by: ByOpt = None,
     explain: ExplainOpt = False,
     no_total: NoTotalOpt = False,
@@ -178,12 +191,12 @@ def staffing(
     """
     with reported_errors():
         chosen = output_format(fmt, output)
-        asked = (staff, base, ratio, per, target, base_file, parts, total_col, by)
+        asked = (staff, base, ratio, per, target, base_file, parts, total_col, compare, by)
         if file is None and not any(asked) and not col and not filters:
-            result, title, text = bundled_view()
+            result, title, text = bundled_view(explain, decimals)
             inputs: list[Path | None] = []
         elif parts or total_col:
-            check_parts_options(staff, base, ratio, per, target, base_file)
+            check_parts_options(staff, base, ratio, per, target, base_file, compare)
             loaded = load_input(
                 file, _schema(), "staffing", col=col, filters=filters, encoding=encoding
             )
@@ -204,9 +217,11 @@ def staffing(
                 strict=strict,
                 base_loaded=base_loaded,
             )
+            if compare:
+                result = add_change(result, spec, compare, loaded.name)
             if explain:
                 result["explain"] = explain_column(result, spec, decimals)
-            title, text = "Staffing", caption(loaded, spec, target, base_loaded)
+            title, text = "Staffing", caption(loaded, spec, target, base_loaded, compare)
             inputs = [loaded.path, base_loaded.path if base_loaded else None]
         if chosen not in MACHINE_FORMATS:
             result = for_people(result, decimals)
@@ -255,7 +270,7 @@ def check_parts_options(*others: object) -> None:
     if any(o is not None for o in others):
         raise UsageError(
             "--parts/--total is a mode of its own; it cannot be combined with --staff, --base, "
-            "--ratio, --per, --target or --base-file"
+            "--ratio, --per, --target, --base-file or --compare"
         )
 
 
@@ -485,8 +500,48 @@ def _note_undefined(bad: pd.DataFrame, spec: RatioSpec, where: list[str], groupe
     )
 
 
+def add_change(result: pd.DataFrame, spec: RatioSpec, compare: str, source: str) -> pd.DataFrame:
+    """The change of the ratio over time, from the trends engine.
+
+    Adds ``base_period`` (the period compared with) and, named after the ratio column,
+    ``<ratio>_change`` and ``<ratio>_change_pct`` — for a share ``share_pct_change_pp``, the
+    change in percentage points. Empty for the first period, across a gap (never bridged), and
+    where either ratio is undefined; ``_change_pct`` is empty for a zero base.
+    """
+    from jdcli.errors import InputError
+    from jdcli.metrics.trends import PeriodError, period_change
+
+    mode = compare.strip().casefold()
+    if mode not in ("yoy", "prev"):
+        raise UsageError(f"--compare must be yoy or prev, got {compare!r}")
+    if "period" not in result.columns:
+        raise UsageError("--compare needs a period column (年份, 年度, 月份, year, month …)")
+    column = spec.column
+    figures = {"period", "staff", "base", column, "target", "staff_needed", "shortfall", "status"}
+    keys = [c for c in result.columns if c not in figures]
+    dated = result.loc[result["period"].notna()]
+    try:
+        changes = period_change(dated, keys, period="period", value=column, compare=mode)
+    except PeriodError as exc:
+        raise InputError(f"{source}: --compare {mode}: {exc.detail}") from None
+    out = result.copy()
+    out["base_period"] = changes["base_period"].reindex(out.index).astype("str")
+    if spec.kind == "share":
+        out[f"{column}_change_pp"] = changes["change"].reindex(out.index).astype("Float64")
+    else:
+        out[f"{column}_change"] = changes["change"].reindex(out.index).astype("Float64")
+        out[f"{column}_change_pct"] = changes["change_pct"].reindex(out.index).astype("Float64")
+    gaps = int(changes["flag"].eq("gap").sum())
+    if gaps:
+        note(
+            f"{gaps} row(s) have no change: the period they compare with is missing "
+            "(gaps are never bridged)"
+        )
+    return out
+
+
 def explain_column(result: pd.DataFrame, spec: RatioSpec, decimals: int) -> list[str]:
-    """The formula of each row: ``471 / 1427 = 33.01%``, ``1427 / 170 × 1 = 8.39``,
+    """The formula of each row: ``471 / 1427 = 33.01%``, ``12 / 2711000 × 100000 = 0.44``,
     ``360 / 12 = 30 : 1``; ``undefined`` where the ratio is."""
     from jdcli.formatting import format_number
 
@@ -502,7 +557,9 @@ def explain_column(result: pd.DataFrame, spec: RatioSpec, decimals: int) -> list
             left = f"{num(b)} / {num(s)}"
             right = None if _missing(value) else caseload_text(float(value), decimals)
         else:
-            left = f"{num(s)} / {num(b)}" + (f" × {spec.per}" if spec.kind == "per" else "")
+            left = f"{num(s)} / {num(b)}" + (
+                f" × {spec.per}" if spec.kind == "per" and spec.per != 1 else ""
+            )
             suffix = "%" if spec.kind == "share" else ""
             right = None if _missing(value) else f"{num(value)}{suffix}"
         if right is None:
@@ -543,7 +600,11 @@ def for_people(result: pd.DataFrame, decimals: int) -> pd.DataFrame:
 
 
 def caption(
-    loaded: Loaded, spec: RatioSpec, target: float | None, base_loaded: Loaded | None = None
+    loaded: Loaded,
+    spec: RatioSpec,
+    target: float | None,
+    base_loaded: Loaded | None = None,
+    compare: str | None = None,
 ) -> str:
     """Definition of the ratio, why this kind, the target rule and the source."""
     s, b = spec.staff_label, spec.base_label
@@ -563,6 +624,14 @@ def caption(
             f"Target: {rule}; staff_needed rounded up; an aggregate's shortfall is the sum of "
             "its units' shortfalls."
         )
+    if compare:
+        against = (
+            "the same period a year earlier (同比)"
+            if compare.strip().casefold() == "yoy"
+            else "the preceding period (环比)"
+        )
+        unit = "percentage points" if spec.kind == "share" else "units of the ratio and in %"
+        parts.append(f"Change against {against}, in {unit}; empty across a gap.")
     source = loaded.name + (f" + {base_loaded.name}" if base_loaded else "")
     parts.append(f"Source: {source}")
     return " ".join(parts)
@@ -622,8 +691,11 @@ def compute_parts(
 # ------------------------------------------------------------------ the bundled view
 
 
-def bundled_view() -> tuple[pd.DataFrame, str, str]:
+def bundled_view(explain: bool = False, decimals: int = 2) -> tuple[pd.DataFrame, str, str]:
     """The bundled Guangzhou staffing figures, one row per ratio, with title and caption.
+
+    With ``explain``, an ``explain`` column gives each row's formula (``471 / 1427 = 33.01%``,
+    ``1.9% − 1.48% = +0.42 pp``).
 
     The ratios are declared in the resource's ``jdcli.views`` (datapackage.json): a view with
     ``staff`` and ``base`` is computed by the general machinery (its kind chosen from the base
@@ -665,18 +737,19 @@ def bundled_view() -> tuple[pd.DataFrame, str, str]:
             name = "share_pct" if column.endswith("_pct") else column
             # The pair's period reads "before → after"; the before value sits beside the after.
             span = pair["base_period"].fillna("?") + " → " + pair["period"]
-            rows.append(
-                pd.DataFrame(
-                    {
-                        "measure": label,
-                        "unit": pair["unit"],
-                        "period": span,
-                        name: pair["value"],
-                        f"before_{name}": pair["base_value"],
-                        f"{name}_change_pp": pair["change_pp"],
-                    }
-                )
+            shown = pd.DataFrame(
+                {
+                    "measure": label,
+                    "unit": pair["unit"],
+                    "period": span,
+                    name: pair["value"],
+                    f"before_{name}": pair["base_value"],
+                    f"{name}_change_pp": pair["change_pp"],
+                }
             )
+            if explain:
+                shown["explain"] = pair_explain(pair, decimals)
+            rows.append(shown)
             kinds.append(
                 f"{label}: a before/after pair as stated (no years, no counts), "
                 "change in percentage points"
@@ -698,6 +771,9 @@ def bundled_view() -> tuple[pd.DataFrame, str, str]:
             total=False,
         )
         result.insert(0, "measure", label)
+        if explain:
+            spec = RatioSpec(staff, base, kind, per, "", staff, base)
+            result["explain"] = explain_column(result, spec, decimals)
         rows.append(result)
         kinds.append(
             f"{staff} ÷ {base} → {ratio_column(kind, per)} (base: {BASE_WORDS[base]})"
@@ -709,9 +785,10 @@ def bundled_view() -> tuple[pd.DataFrame, str, str]:
     if (table["unit"] == table["unit"].iloc[0]).all():
         table = table.drop(columns="unit")
     order = [c for c in ("measure", "unit", "period", "staff", "base") if c in table.columns]
-    table = table[order + [c for c in table.columns if c not in order]]
+    last = ["explain"] if explain else []
+    table = table[order + [c for c in table.columns if c not in order + last] + last]
     for name in table.columns:
-        if name not in ("measure", "unit", "period"):  # the rest are figures
+        if name not in ("measure", "unit", "period", "explain"):  # the rest are figures
             table[name] = table[name].astype("Float64")
     text = (
         "One row per ratio; each kind is chosen from its base column's meaning: "
@@ -721,3 +798,21 @@ def bundled_view() -> tuple[pd.DataFrame, str, str]:
     )
     title = "Staffing" + (f" ({frame['unit'].iloc[0]})" if "unit" not in table.columns else "")
     return table, title, text
+
+
+def pair_explain(pair: pd.DataFrame, decimals: int) -> list[str]:
+    """``1.9% − 1.48% = +0.42 pp`` for each before/after pair (values as stated)."""
+    from jdcli.formatting import format_number
+
+    lines = []
+    for after, before, change in zip(
+        pair["value"], pair["base_value"], pair["change_pp"], strict=True
+    ):
+        if _missing(after) or _missing(before):
+            lines.append("undefined (a figure is missing)")
+            continue
+        lines.append(
+            f"{format_number(float(after), decimals)}% − {format_number(float(before), decimals)}%"
+            f" = {format_number(float(change), decimals, sign=True)} pp"
+        )
+    return lines

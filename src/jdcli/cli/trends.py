@@ -191,6 +191,8 @@ def trends(
                 table["trend"] = sparklines(result)
         else:
             table = result.frame
+        if chosen in (Format.TABLE, Format.MARKDOWN):
+            table = human_view(table, decimals)
         styles = polarity_styles(table, polarity) if chosen is Format.TABLE else {}
         options = RenderOptions(
             decimals=decimals,
@@ -242,6 +244,8 @@ def compute(
                 f"(found: {', '.join(map(str, frame['metric'].dropna().unique()))})"
             )
         frame = frame.loc[frame["metric"].isin(metrics)]
+    if frame.empty:
+        warn(f"{loaded.name}: no data rows; the result is empty")
     frame = read_figures(frame, loaded)
     statements, frame = split_statements(frame)
     frame = drop_unusable(frame, loaded, strict)
@@ -490,8 +494,10 @@ def output_columns(
     if len(statements):
         extra = ["avg_annual_change_pct", "multiple"]
         since = statements["reported_since"]
-        label = since.where(since.isna(), "since " + since.astype("str"))
         ends = statements["period"].where(statements["period"].ne(""))
+        # "since 2016", or "2016–2017" when the span's end is given; a multiple keeps its
+        # period if it has one.
+        label = ends.where(since.isna(), "since " + since.astype("str"))
         label = label.mask(since.notna() & ends.notna(), since + "–" + ends)
         averages = statements["reported_change_pct"].where(since.notna())
         rows = pd.DataFrame(
@@ -501,9 +507,9 @@ def output_columns(
                 "period": label,
                 "avg_annual_change_pct": averages.astype("Float64"),
                 "multiple": statements["reported_multiple"].astype("Float64"),
-                "flag": pd.Series("average annual", index=statements.index, dtype="str").where(
-                    since.notna(), "multiple (no period)"
-                ),
+                "flag": pd.Series("average annual", index=statements.index, dtype="str")
+                .where(since.notna(), "multiple")
+                .mask(since.isna() & ends.isna(), "multiple (no period)"),
             },
             index=statements.index,
         )
@@ -600,6 +606,33 @@ def summary_extra_rows(result: TrendsResult) -> pd.DataFrame:
     if "multiple" not in frame.columns:
         return frame.iloc[0:0]
     return frame.loc[frame["avg_annual_change_pct"].notna() | frame["multiple"].notna()]
+
+
+def human_view(table: pd.DataFrame, decimals: int) -> pd.DataFrame:
+    """The table for people: the comparison as one ``base`` cell (``2016: 86``), a multiple as
+    ``×4``, and no column that is empty throughout. Machine formats keep every column."""
+    from jdcli.formatting import format_number
+
+    view = table.copy()
+    if "base_period" in view.columns:
+        cells = [
+            "—" if p is None or p != p else f"{p}: {format_number(float(v), decimals)}"
+            for p, v in zip(view["base_period"], view["base_value"].astype("float64"), strict=True)
+        ]
+        position = list(view.columns).index("base_period")
+        view = view.drop(columns=["base_period", "base_value"])
+        view.insert(position, "base", cells)
+    if "multiple" in view.columns:
+        view["multiple"] = [
+            "—" if m is None or m != m else f"×{format_number(float(m), decimals)}"
+            for m in view["multiple"].astype("float64")
+        ]
+    keep = [c for c in view.columns if c in ("period", "value") or not _all_empty(view[c])]
+    return view[keep]
+
+
+def _all_empty(column: pd.Series) -> bool:
+    return bool((column.isna() | column.astype("str").eq("—")).all())
 
 
 def metric_polarity(loaded: Loaded) -> dict[str, str]:

@@ -82,10 +82,25 @@ def parse_periods(labels: pd.Series, freq: str | None = None) -> tuple[pd.Series
     if freq is not None and freq not in FREQUENCIES:
         raise PeriodError(f"unknown frequency {freq!r} (use one of {', '.join(FREQUENCIES)})", [])
     _check_index(labels.index)
-    text = labels.astype("str").str.translate(_TRANSLATE).str.strip()
-    missing = labels.isna() | text.eq("")
+    # Parse each distinct label once (a long file repeats few labels); the first occurrence
+    # keeps its line for messages.
+    raw = labels.astype("str")
+    distinct = raw.drop_duplicates()
+    text = distinct.str.translate(_TRANSLATE).str.strip()
+    missing = distinct.isna() | text.eq("")
     if bool(missing.any()):
         raise PeriodError("missing period", [missing[missing].index[0]])
+    ordinal, freqs = _parse_distinct(text, labels.loc[distinct.index], freq)
+    position = pd.Index(distinct.to_numpy()).get_indexer(pd.Index(raw.to_numpy()))
+    return (
+        pd.Series(ordinal.to_numpy()[position], index=labels.index, dtype="Int64"),
+        pd.Series(freqs.to_numpy()[position], index=labels.index, dtype="str"),
+    )
+
+
+def _parse_distinct(
+    text: pd.Series, labels: pd.Series, freq: str | None
+) -> tuple[pd.Series, pd.Series]:
     kinds = pd.Series(pd.NA, index=labels.index, dtype="object")
     year = pd.Series(pd.NA, index=labels.index, dtype="Int64")
     sub = pd.Series(pd.NA, index=labels.index, dtype="object")
@@ -119,11 +134,9 @@ def parse_periods(labels: pd.Series, freq: str | None = None) -> tuple[pd.Series
     if bool(bad_month.any()):
         line = bad_month[bad_month].index[0]
         raise PeriodError(f"period {labels.loc[line]!r} has no month {sub_int.loc[line]}", [line])
-    ordinal = pd.Series(pd.NA, index=labels.index, dtype="Int64")
-    for kind, per_year in PER_YEAR.items():
-        of_kind = kinds.eq(kind)
-        offset = sub_int[of_kind] - 1 if per_year > 1 else 0
-        ordinal.loc[of_kind] = year[of_kind] * per_year + offset
+    per_year = _per_year(kinds)
+    offset = (sub_int - 1).where(per_year > 1, 0)
+    ordinal = (year * per_year + offset).astype("Int64")
     dated = kinds.eq("day")
     if bool(dated.any()):
         dates = _dates(year[dated], sub_int[dated], day[dated])
@@ -171,13 +184,14 @@ def ordinal_years(ordinal: pd.Series, freqs: pd.Series) -> pd.Series:
     ``2017`` → 2017.0, ``2017Q3`` → 2017.5, ``2017-07`` → 2017.5, a date → its year plus the
     elapsed fraction of 365.2425 days from 1970.
     """
-    years = pd.Series(np.nan, index=ordinal.index, dtype="Float64")
-    for kind, per_year in PER_YEAR.items():
-        rows = freqs.eq(kind)
-        years.loc[rows] = ordinal[rows].astype("Float64") / per_year
+    years = ordinal.astype("Float64") / _per_year(freqs)
     dated = freqs.eq("day")
-    years.loc[dated] = 1970 + ordinal[dated].astype("Float64") / 365.2425
-    return years
+    return years.mask(dated, 1970 + ordinal.astype("Float64") / 365.2425)
+
+
+def _per_year(freqs: pd.Series) -> pd.Series:
+    """Periods per year of each row's frequency (``<NA>`` for dates)."""
+    return freqs.map(PER_YEAR).astype("Int64")
 
 
 def comparison_ordinal(ordinal: pd.Series, freqs: pd.Series, compare: str) -> pd.Series:
@@ -190,10 +204,7 @@ def comparison_ordinal(ordinal: pd.Series, freqs: pd.Series, compare: str) -> pd
         raise ValueError(f"compare must be one of {', '.join(COMPARISONS)}, got {compare!r}")
     if compare == "prev":
         return ordinal - 1
-    target = pd.Series(pd.NA, index=ordinal.index, dtype="Int64")
-    for kind, per_year in PER_YEAR.items():
-        rows = freqs.eq(kind)
-        target.loc[rows] = ordinal[rows] - per_year
+    target = (ordinal - _per_year(freqs)).astype("Int64")
     dated = freqs.eq("day")
     if bool(dated.any()):
         dates = _EPOCH + pd.to_timedelta(ordinal[dated].astype("int64"), unit="D")
