@@ -11,9 +11,9 @@ from jdcli.loading.claims import (
     chinese_number,
     looks_like_claim,
     parse_claim,
-    parse_figure,
     parse_stated,
 )
+from jdcli.loading.figures import parse_figure
 from jdcli.metrics.claims import KINDS
 
 
@@ -88,25 +88,31 @@ def test_invalid_claims_show_examples(text: str, reason: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "value", "places", "exact"),
+    ("text", "value", "places", "approx"),
     [
         ("112.4", Fraction("112.4"), 1, False),
-        ("7654", Fraction(7654), 0, True),
-        ("7,654", Fraction(7654), 0, True),
-        ("~55", Fraction(55), 0, False),
-        ("近55", Fraction(55), 0, False),
-        ("approx. 55", Fraction(55), 0, False),
-        ("约2300", Fraction(2300), -2, False),
-        ("≈1.50", Fraction("1.5"), 2, False),
+        ("7654", Fraction(7654), 0, False),
+        ("7,654", Fraction(7654), 0, False),
+        ("~55", Fraction(55), 0, True),
+        ("近55", Fraction(55), 0, True),
+        ("approx. 55", Fraction(55), 0, True),
+        ("约2300", Fraction(2300), -2, True),
+        ("ca. 2300", Fraction(2300), -2, True),
+        ("c. 2300", Fraction(2300), -2, True),
+        ("about 50", Fraction(50), -1, True),
+        ("～1,200", Fraction(1200), -2, True),
+        ("≈1.50", Fraction("1.5"), 2, True),
         ("-3.25%", Fraction("-3.25"), 2, False),
         ("12.0", Fraction(12), 1, False),
         (".5", Fraction(1, 2), 1, False),
     ],
 )
-def test_figures_keep_their_precision(text: str, value: Fraction, places: int, exact: bool) -> None:
+def test_figures_keep_their_precision(
+    text: str, value: Fraction, places: int, approx: bool
+) -> None:
     figure = parse_figure(text)
     assert figure is not None
-    assert (figure.value, figure.places, figure.exact) == (value, places, exact)
+    assert (figure.value, figure.places, figure.approx) == (value, places, approx)
 
 
 @pytest.mark.parametrize("text", ["", "abc", "1,5", "12..3", "7 654", "--3", "%"])

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from jdcli.loading.claims import claims_frame, parse_claim
-from jdcli.metrics.claims import check_claims, half_width, stated_interval
+from jdcli.metrics.claims import check_claims
 
 SHOWN = ["label", "kind", "computed", "low", "high", "status"]
 
@@ -147,19 +147,6 @@ def test_no_base_fit_across_a_pole() -> None:
     # 0.1% is [0.05, 0.15): clear of the pole, so a denominator range exists.
     result = check("1/5000 = 0.1%").iloc[0]
     assert (result["base_fit_first"], result["base_fit_last"]) == (667, 2000)
-
-
-def test_primitives() -> None:
-    places = pd.Series([2, 0, -2], dtype=object)
-    assert half_width(places).tolist() == [Fraction(1, 200), Fraction(1, 2), Fraction(50)]
-    value = pd.Series([Fraction(40), Fraction(-40), Fraction(0)], dtype=object)
-    low, high, low_closed, high_closed = stated_interval(
-        value, half_width(pd.Series([0, 0, 0], dtype=object))
-    )
-    assert low.tolist() == [Fraction(79, 2), Fraction(-81, 2), Fraction(-1, 2)]
-    assert high.tolist() == [Fraction(81, 2), Fraction(-79, 2), Fraction(1, 2)]
-    assert low_closed.tolist() == [True, False, False]
-    assert high_closed.tolist() == [False, True, False]
 
 
 # ---------------------------------------------------------------- properties

@@ -1,25 +1,26 @@
-"""Tier 1: what a published figure stands for (intervals by written precision)."""
+"""Tier 1: the one rounding rule (what a written figure stands for, when figures agree), and
+reading how a figure is written."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pandas.testing import assert_series_equal
+from pandas.testing import assert_frame_equal, assert_series_equal
 
-from jdcli.formatting import round_half_up
+from jdcli.loading.figures import parse_figure, written_precision
 from jdcli.metrics.precision import (
     change_consistent,
-    change_pct_bounds,
-    decimals_written,
-    difference_bounds,
-    figure_bounds,
-    overlaps,
-    ratio_bounds,
-    split_approximate,
+    exact,
+    half_width,
+    input_half_width,
+    is_exact,
+    stated_interval,
+    value_range,
 )
 
 
@@ -27,122 +28,192 @@ def s(values: list[object], dtype: str = "Float64") -> pd.Series:
     return pd.Series(values, dtype=dtype)
 
 
-def test_split_approximate_markers() -> None:
-    text, marked = split_approximate(
-        pd.Series(["~55", "约 1,200", "15", None, "≈3.5%"], dtype="object")
+def consistent(
+    base: list[float],
+    base_places: list[int],
+    value: list[float],
+    value_places: list[int],
+    reported: list[float],
+    reported_places: list[int],
+    *,
+    base_approx: list[bool] | None = None,
+    value_approx: list[bool] | None = None,
+) -> list[object]:
+    n = len(base)
+    return change_consistent(
+        s(base),
+        s(base_places, "Int64"),
+        s(base_approx or [False] * n, "boolean"),
+        s(value),
+        s(value_places, "Int64"),
+        s(value_approx or [False] * n, "boolean"),
+        s(reported),
+        s(reported_places, "Int64"),
+    ).tolist()
+
+
+# ---------------------------------------------------------------- reading written figures
+
+
+def test_written_precision_markers_and_places() -> None:
+    cells = ["~55", "约 2,300", "12.50%", None, "n/a", "１２．５", "c. 300", "ca.12", "15", "≈3.5%"]
+    result = written_precision(pd.Series(cells, dtype="object"))
+    expected = pd.DataFrame(
+        {
+            "number": ["55", "2,300", "12.50%", None, "n/a", "１２．５", "300", "12", "15", "3.5%"],
+            "approx": [True, True, False, False, False, False, True, True, False, True],
+            "places": pd.array([0, -2, 2, pd.NA, pd.NA, 1, -2, 0, 0, 1], dtype="Int64"),
+        }
     )
-    assert text.tolist()[:3] == ["55", "1,200", "15"]
-    assert pd.isna(text.iloc[3])
-    assert text.iloc[4] == "3.5%"
-    assert marked.tolist() == [True, True, False, False, True]
+    expected["number"] = expected["number"].astype(result["number"].dtype)
+    assert_frame_equal(result, expected)
 
 
-def test_decimals_written() -> None:
-    places = decimals_written(
-        pd.Series(["12.5", "12.50%", "15", "-40", "１２．５", None, "n/a"], dtype="object")
+@pytest.mark.parametrize("text", ["~2300", "约 1,200.5", "ca. 40", "c. 7", "12.50", "15", "≈0.3"])
+def test_the_column_reader_and_the_claim_reader_agree(text: str) -> None:
+    """One reader of written precision: a cell and a claim's input read the same."""
+    figure = parse_figure(text)
+    assert figure is not None
+    row = written_precision(pd.Series([text], dtype="object")).iloc[0]
+    assert (int(row["places"]), bool(row["approx"])) == (figure.places, figure.approx)
+
+
+# ---------------------------------------------------------------- primitives
+
+
+def test_half_widths_and_exact_counts() -> None:
+    places = pd.Series([2, 0, -2], dtype=object)
+    assert half_width(places).tolist() == [Fraction(1, 200), Fraction(1, 2), Fraction(50)]
+    approx = s([False, False, True, True], "boolean")
+    places = s([1, 0, 0, -2], "Int64")
+    assert is_exact(places, approx).tolist() == [False, True, False, False]
+    halves = input_half_width(places, approx).tolist()
+    assert halves == [Fraction(1, 20), Fraction(0), Fraction(1, 2), Fraction(50)]
+
+
+def test_stated_interval_is_half_up_away_from_zero() -> None:
+    value = pd.Series([Fraction(40), Fraction(-40), Fraction(0)], dtype=object)
+    low, high, low_closed, high_closed = stated_interval(
+        value, half_width(pd.Series([0, 0, 0], dtype=object))
     )
-    assert places.tolist()[:5] == [1, 2, 0, 0, 1]
-    assert places.isna().tolist()[5:] == [True, True]
+    assert low.tolist() == [Fraction(79, 2), Fraction(-81, 2), Fraction(-1, 2)]
+    assert high.tolist() == [Fraction(81, 2), Fraction(-79, 2), Fraction(1, 2)]
+    assert low_closed.tolist() == [True, False, False]
+    assert high_closed.tolist() == [False, True, False]
 
 
-def test_levels_with_decimals_stand_for_what_rounds_to_them() -> None:
-    low, high = figure_bounds(
-        s([12.5, 15.0, 55.0]), s([1, 0, 0], "Int64"), approximate=s([False, False, True], "boolean")
+def test_exact_reads_floats_as_the_decimals_they_were_written_as() -> None:
+    result = exact(s([12.45, 0.1, None, 2469.0]))
+    assert result.tolist() == [Fraction("12.45"), Fraction("0.1"), None, Fraction(2469)]
+
+
+def test_value_range_spans_the_corners() -> None:
+    one = pd.Series([Fraction(100)], dtype=object)
+    value, low, high = value_range(
+        "change",
+        pd.Series([Fraction("12.5")], dtype=object),
+        pd.Series([Fraction("0.05")], dtype=object),
+        pd.Series([Fraction("10.1")], dtype=object),
+        pd.Series([Fraction("0.05")], dtype=object),
+        one,
     )
-    assert low.tolist() == pytest.approx([12.45, 15.0, 54.5])
-    assert high.tolist() == pytest.approx([12.55, 15.0, 55.5])
+    assert value.iloc[0] == Fraction(-192, 10)
+    assert low.iloc[0] == (Fraction("10.05") / Fraction("12.55") - 1) * 100
+    assert high.iloc[0] == (Fraction("10.15") / Fraction("12.45") - 1) * 100
 
 
-def test_reported_changes_always_stand_for_a_range() -> None:
-    low, high = figure_bounds(s([-40.0, -19.2]), s([0, 1], "Int64"), exact_integers=False)
-    assert low.tolist() == pytest.approx([-40.5, -19.25])
-    assert high.tolist() == pytest.approx([-39.5, -19.15])
+# ---------------------------------------------------------------- change_consistent
 
 
-def test_change_pct_bounds_and_the_issue_example() -> None:
-    low, high = change_pct_bounds(s([12.45]), s([12.55]), s([10.05]), s([10.15]))
-    assert low.iloc[0] == pytest.approx(-19.920318725)
-    assert high.iloc[0] == pytest.approx(-18.473895582)
-    verdict = change_consistent(
-        s([12.5, 12.5]),
-        s([1, 1], "Int64"),
-        s([10.1, 10.1]),
-        s([1, 1], "Int64"),
-        s([-19.2, -17.0]),
-        s([1, 0], "Int64"),
-    )
-    assert verdict.tolist() == [True, False]
+def test_the_issue_example() -> None:
+    # 12.5 → 10.1 is −19.92% to −18.47%: consistent with a reported −19.2%, not with −17%.
+    assert consistent([12.5, 12.5], [1, 1], [10.1, 10.1], [1, 1], [-19.2, -17.0], [1, 0]) == [
+        True,
+        False,
+    ]
 
 
-def test_exact_integer_counts_are_strict_and_approximate_ones_are_not() -> None:
+def test_the_half_up_boundary_is_exact() -> None:
+    # 20000 → 22469 is exactly +12.345%: half-up gives 12.35, never 12.34 (a float tolerance
+    # would accept both); the negative side rounds away from zero too.
+    assert consistent(
+        [20000.0] * 4,
+        [0] * 4,
+        [22469.0, 22469.0, 17531.0, 17531.0],
+        [0] * 4,
+        [12.35, 12.34, -12.35, -12.34],
+        [2] * 4,
+    ) == [True, False, True, False]
+
+
+def test_exact_counts_are_strict_and_approximate_ones_round_at_their_last_digit() -> None:
     # 25 → 15 is exactly −40%; 25 → 16 is −36%, outside −40 ± 0.5 unless 16 is approximate.
-    exact = change_consistent(
-        s([25.0, 25.0]),
-        s([0, 0], "Int64"),
-        s([15.0, 16.0]),
-        s([0, 0], "Int64"),
-        s([-40.0, -40.0]),
-        s([0, 0], "Int64"),
-    )
-    assert exact.tolist() == [True, False]
-    loose = change_consistent(
-        s([25.0]),
-        s([0], "Int64"),
-        s([16.0]),
-        s([0], "Int64"),
-        s([-37.0]),
-        s([0], "Int64"),
-        value_approximate=True,
-    )
-    assert loose.tolist() == [True]
+    assert consistent([25.0, 25.0], [0, 0], [15.0, 16.0], [0, 0], [-40.0, -40.0], [0, 0]) == [
+        True,
+        False,
+    ]
+    assert consistent([25.0], [0], [16.0], [0], [-37.0], [0], value_approx=[True]) == [True]
+    # ~2300 is 2250 to 2350 (rounded to hundreds): 2000 → ~2300 is +12.5% to +17.5%, so
+    # +17% agrees (±0.5 around 2300 would not), +18% meets the closed end 17.5 of [17.5,
+    # 18.5), and +12% misses 12.5 by the open end of [11.5, 12.5).
+    assert consistent(
+        [2000.0] * 3,
+        [0] * 3,
+        [2300.0] * 3,
+        [-2] * 3,
+        [17.0, 18.0, 12.0],
+        [0] * 3,
+        value_approx=[True] * 3,
+    ) == [True, True, False]
 
 
 def test_unknown_or_unusable_figures_are_not_checked() -> None:
     verdict = change_consistent(
-        s([0.0, None, -5.0]),
-        s([0, 0, 0], "Int64"),
-        s([3.0, 3.0, 3.0]),
-        s([0, 0, 0], "Int64"),
-        s([10.0, 10.0, 10.0]),
-        s([0, 0, 0], "Int64"),
+        s([0.0, None, -5.0, 4.0]),
+        s([0, 0, 0, 0], "Int64"),
+        s([False] * 4, "boolean"),
+        s([3.0, 3.0, 3.0, 3.0]),
+        s([0, 0, 0, 0], "Int64"),
+        s([False] * 4, "boolean"),
+        s([10.0, 10.0, 10.0, None]),
+        s([0, 0, 0, 0], "Int64"),
     )
-    assert verdict.isna().all()
+    assert_series_equal(verdict, s([pd.NA] * 4, "boolean"))
 
 
-def test_ratio_and_difference_bounds() -> None:
-    low, high = ratio_bounds(s([7020.0]), s([7020.0]), s([7654.0]), s([7654.0]))
-    assert low.iloc[0] == high.iloc[0] == pytest.approx(0.9171674941)
-    low, high = difference_bounds(s([1.475]), s([1.485]), s([1.85]), s([1.95]))
-    assert (low.iloc[0], high.iloc[0]) == pytest.approx((0.365, 0.475))
+# ---------------------------------------------------------------- properties
 
 
-def test_overlaps_is_closed_and_na_aware() -> None:
-    result = overlaps(
-        s([1.0, 1.0, None]), s([2.0, 2.0, 1.0]), s([2.0, 2.1, 0.0]), s([3.0, 3.0, 1.0])
-    )
-    assert_series_equal(result, pd.Series([True, False, pd.NA], dtype="boolean"))
+def half_up(value: Fraction, places: int) -> float:
+    decimal = Decimal(value.numerator) / Decimal(value.denominator)
+    return float(decimal.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
-@given(st.decimals(min_value=-1000, max_value=1000, places=3, allow_nan=False), st.integers(0, 3))
-def test_a_rounded_figure_covers_the_true_value(true: Decimal, places: int) -> None:
-    """Whatever rounds (half-up) to the printed figure lies within the figure's interval."""
-    printed = float(round_half_up(float(true), places))
-    low, high = figure_bounds(s([printed]), s([places], "Int64"), exact_integers=False)
-    assert low.iloc[0] - 1e-9 <= float(true) <= high.iloc[0] + 1e-9
-
-
-@given(st.integers(1, 10_000), st.integers(0, 10_000), st.integers(0, 2))
-def test_a_change_rounded_from_exact_levels_is_always_consistent(
+@given(st.integers(1, 10_000), st.integers(0, 10_000), st.integers(0, 3))
+def test_a_change_rounded_half_up_from_exact_levels_is_consistent(
     base: int, value: int, places: int
 ) -> None:
-    exact = (value - base) * 100 / base
-    printed = float(round_half_up(exact, places))
-    verdict = change_consistent(
-        s([float(base)]),
-        s([0], "Int64"),
-        s([float(value)]),
-        s([0], "Int64"),
-        s([printed]),
-        s([places], "Int64"),
-    )
-    assert verdict.iloc[0]
+    printed = half_up(Fraction(value - base, base) * 100, places)
+    assert consistent([float(base)], [0], [float(value)], [0], [printed], [places]) == [True]
+
+
+@given(st.integers(1, 10_000), st.integers(0, 10_000), st.integers(0, 3))
+def test_one_unit_off_the_half_up_rounding_is_a_mismatch(
+    base: int, value: int, places: int
+) -> None:
+    printed = half_up(Fraction(value - base, base) * 100, places)
+    unit = 10.0**-places
+    for wrong in (printed - unit, printed + unit):
+        wrong = float(round(Decimal(wrong), places))
+        assert consistent([float(base)], [0], [float(value)], [0], [wrong], [places]) == [False]
+
+
+@given(st.integers(1, 10_000), st.integers(0, 10_000), st.integers(0, 2), st.integers(0, 2))
+def test_decimals_on_a_level_only_widen_what_agrees(
+    base: int, value: int, places: int, level_places: int
+) -> None:
+    """Writing a level with decimals (12 → 12.0) can only widen its interval."""
+    printed = half_up(Fraction(value - base, base) * 100, places)
+    assert consistent(
+        [float(base)], [level_places], [float(value)], [level_places], [printed], [places]
+    ) == [True]

@@ -9,7 +9,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal, assert_series_equal
 
-from jdcli.metrics.precision import figure_bounds
 from jdcli.metrics.trends import (
     PeriodError,
     combined_flags,
@@ -332,16 +331,13 @@ def test_consistency_check_and_flags() -> None:
             ("b", "2017", 15.0, -40.0),
         ]
     )
-    rows["value_decimals"] = pd.array([1, 1, 0, 0], dtype="Int64")
-    rows["reported_decimals"] = pd.array([pd.NA, 1, 0, 0], dtype="Int64")
+    rows["value_places"] = pd.array([1, 1, 0, 0], dtype="Int64")
+    rows["value_approximate"] = False
+    rows["reported_places"] = pd.array([pd.NA, 1, 0, 0], dtype="Int64")
     completed = complete_with_reported(rows, ["metric"])
-    low, high = figure_bounds(completed["value"], completed["value_decimals"])
-    given_level = completed["origin"].eq("level")
-    completed["value_low"], completed["value_high"] = (
-        low.where(given_level),
-        high.where(given_level),
+    changes = period_change(
+        completed, ["metric"], carry=["origin", "value_places", "value_approximate"]
     )
-    changes = period_change(completed, ["metric"], carry=["origin", "value_low", "value_high"])
     verdict = reported_consistency(changes)
     assert verdict.loc[[3, 4]].tolist() == [True, False]
     assert pd.isna(verdict.loc[5])  # 15 labs at −40%: the base was derived from that change

@@ -254,16 +254,6 @@ def compute(
         completed = tm.complete_with_reported(
             frame, keys, reported="reported_change_pct", freq=freq
         )
-        from jdcli.metrics.precision import figure_bounds
-
-        low, high = figure_bounds(
-            completed["value"],
-            completed["value_decimals"],
-            approximate=completed["value_approximate"],
-        )
-        given = completed["origin"].eq(tm.LEVEL).fillna(False)
-        completed["value_low"] = low.where(given)
-        completed["value_high"] = high.where(given)
         is_rate = rate_mask(completed, rate)
         changes = tm.period_change(
             completed,
@@ -271,7 +261,7 @@ def compute(
             compare=compare,
             rate=is_rate,
             freq=freq,
-            carry=["origin", "value_low", "value_high"],
+            carry=["origin", "value_places", "value_approximate"],
         )
         consistent = None
         if compare == "yoy":
@@ -320,6 +310,8 @@ def long_format(loaded: Loaded, by: list[str]) -> pd.DataFrame:
     melted into ``metric``/``value`` rows; text columns that are not keys are left out."""
     import pandas as pd
 
+    from jdcli.loading.figures import written_precision
+
     frame = loaded.frame
     figures = ("value", "reported_change_pct", "reported_multiple", "reported_since")
     if any(name in frame.columns for name in figures):
@@ -329,7 +321,8 @@ def long_format(loaded: Loaded, by: list[str]) -> pd.DataFrame:
     numeric = []
     for column in candidates:
         text = frame[column].astype("str").str.strip()
-        cleaned = text.str.replace(r"^[~～≈约]|[,%％\s]", "", regex=True)
+        unmarked = written_precision(text)["number"]
+        cleaned = unmarked.str.replace(r"[,%％\s]", "", regex=True)
         number = pd.to_numeric(cleaned.where(text.ne("")), errors="coerce")
         if bool((number.notna() | text.eq("")).all()) and bool(number.notna().any()):
             numeric.append(column)
@@ -353,12 +346,12 @@ def long_format(loaded: Loaded, by: list[str]) -> pd.DataFrame:
 
 def read_figures(frame: pd.DataFrame, loaded: Loaded) -> pd.DataFrame:
     """Parse ``value``/``reported_change_pct``/``reported_multiple`` from text, keeping how
-    each figure is written: ``value_decimals``, ``value_approximate`` (``~55``), ``value_percent``
-    (written with %), ``reported_decimals``."""
+    each figure is written (``jdcli.loading.figures``): ``value_places``, ``value_approximate``
+    (``~55``), ``value_percent`` (written with %), ``reported_places``."""
     import pandas as pd
 
     from jdcli.loading import parse_numbers
-    from jdcli.metrics.precision import decimals_written, split_approximate
+    from jdcli.loading.figures import written_precision
 
     frame = frame.copy()
     headers = {**loaded.headers, "value": loaded.headers.get("value", "value")}
@@ -366,15 +359,16 @@ def read_figures(frame: pd.DataFrame, loaded: Loaded) -> pd.DataFrame:
     for name in ("value", "unit", "reported_change_pct", "reported_since", "reported_multiple"):
         if name not in frame.columns:
             frame[name] = empty
-    text, approximate = split_approximate(frame["value"].where(frame["value"].notna()))
-    frame["value_approximate"] = approximate
-    frame["value_decimals"] = decimals_written(text)
+    written = written_precision(frame["value"].where(frame["value"].notna()))
+    text = written["number"]
+    frame["value_approximate"] = written["approx"]
+    frame["value_places"] = written["places"]
     frame["value_percent"] = text.str.strip().str.endswith(("%", "％")).fillna(False)
     frame["value"] = parse_numbers(
         text.fillna(""), source=loaded.name, column=headers["value"], allow_percent=True
     )
     reported = frame["reported_change_pct"]
-    frame["reported_decimals"] = decimals_written(reported.where(reported.notna()))
+    frame["reported_places"] = written_precision(reported.where(reported.notna()))["places"]
     for name in ("reported_change_pct", "reported_multiple"):
         raw = frame[name].astype("str").where(frame[name].notna()).fillna("")
         frame[name] = parse_numbers(

@@ -13,18 +13,19 @@ Inline grammar (full-width characters are read as their ASCII forms)::
     [LABEL:] A -> B = 翻N番     doublings: B ÷ A = 2^N (翻番 once, 翻两番 ×4, 翻三番 ×8)
 
 ``->`` may be written ``→``; ``/`` may be ``÷``. A number may carry thousands separators
-(``7,654``) and a leading ``~`` (also ``约``, ``≈``) marking it approximate.
+(``7,654``) and a leading ``~`` (also ``约``, ``≈``, ``ca.`` …; see ``jdcli.loading.figures``)
+marking it approximate.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from jdcli.errors import InputError, UsageError
+from jdcli.loading.figures import NUMBER, Figure, normalise, parse_figure
 
 KINDS = ("ratio", "change", "pp_change", "multiple", "doublings")
 
@@ -41,18 +42,6 @@ EXAMPLES = (
     "'100 -> 400 = 翻两番'",
 )
 
-# Characters NFKC leaves alone that people use for these symbols.
-_TRANSLATE = str.maketrans(
-    {"−": "-", "–": "-", "〜": "~", "～": "~", "×": "x", "✕": "x", "⟶": "->", "→": "->"}
-)
-
-_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
-_APPROX = r"~|≈|约|大约|近|about\s+|approx\.?\s*|ca\.\s*"
-_FIGURE = re.compile(
-    rf"(?P<approx>{_APPROX})?\s*(?P<sign>[+-])?\s*(?P<number>{_NUMBER})\s*"
-    r"(?P<unit>%|pp|p\.p\.|个百分点|百分点)?",
-    re.IGNORECASE,
-)
 _CN_DIGITS = {
     "一": 1,
     "二": 2,
@@ -69,32 +58,12 @@ _CN_DIGITS = {
 _CN_NUMBER = r"[一二两俩三四五六七八九十]+"
 _RISE = r"(?:增加|增长|提高|上升|上涨|扩大)"
 _DOUBLINGS = re.compile(rf"翻了?(?P<n>{_CN_NUMBER}|\d+)?番")
-_TIMES_TO = re.compile(rf"(?:{_RISE}了?(?:到|至|为)|是|为)?(?P<n>{_CN_NUMBER}|{_NUMBER})倍")
+_TIMES_TO = re.compile(rf"(?:{_RISE}了?(?:到|至|为)|是|为)?(?P<n>{_CN_NUMBER}|{NUMBER})倍")
 _TIMES_MORE = re.compile(rf"{_RISE}了?(?P<n>{_CN_NUMBER}|\d+)倍")
 _WORDED_CHANGE = re.compile(
     r"(?:(?P<down>下降|减少|降低|回落|下跌)|上升|增长|增加|提高|上涨)了?(?P<rest>.+)"
 )
-_TIMES_X = re.compile(rf"x\s*(?P<n>{_NUMBER})|(?P<m>{_NUMBER})\s*x", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A number as written: exact value, the decimal place it was rounded at, approximate?
-
-    ``places`` is the number of decimals (2 for ``91.72``); for an approximate integer it is
-    the place of its last non-zero digit (``~2300`` → −2, rounded to hundreds).
-    """
-
-    text: str
-    value: Fraction
-    places: int
-    approx: bool
-    unit: str
-
-    @property
-    def exact(self) -> bool:
-        """As an input, an integer written without ``~`` is an exact count."""
-        return self.places == 0 and not self.approx and "." not in self.text
+_TIMES_X = re.compile(rf"x\s*(?P<n>{NUMBER})|(?P<m>{NUMBER})\s*x", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -110,32 +79,6 @@ class Claim:
     target_places: int
     scale: Fraction
     missing: str = ""
-
-
-def normalise(text: str) -> str:
-    """Full-width forms to ASCII, the minus sign and arrows to ``-`` and ``->``."""
-    return unicodedata.normalize("NFKC", text).translate(_TRANSLATE).strip()
-
-
-def parse_figure(text: str) -> Figure | None:
-    """``"~7,654"``, ``"91.72%"``, ``"+0.42pp"`` → a Figure; anything else → None."""
-    text = normalise(text)
-    match = _FIGURE.fullmatch(text)
-    if match is None:
-        return None
-    number = match["number"].replace(",", "")
-    value = Fraction(number)
-    if match["sign"] == "-":
-        value = -value
-    approx = match["approx"] is not None
-    places = len(number.partition(".")[2])
-    if approx and "." not in number:
-        digits = number.lstrip("0")
-        trailing = len(digits) - len(digits.rstrip("0")) if digits else 0
-        places = -trailing
-    unit = (match["unit"] or "").lower()
-    unit = "pp" if unit in ("pp", "p.p.", "个百分点", "百分点") else unit
-    return Figure(text=text, value=value, places=places, approx=approx, unit=unit)
 
 
 def chinese_number(text: str) -> int | None:
@@ -375,11 +318,11 @@ def claims_frame(claims: list[Claim]) -> pd.DataFrame:
         "kind": [c.kind for c in claims],
         "a": [None if c.a is None else c.a.value for c in claims],
         "a_places": [None if c.a is None else c.a.places for c in claims],
-        "a_exact": [None if c.a is None else c.a.exact for c in claims],
+        "a_approx": [None if c.a is None else c.a.approx for c in claims],
         "a_text": ["" if c.a is None else c.a.text for c in claims],
         "b": [None if c.b is None else c.b.value for c in claims],
         "b_places": [None if c.b is None else c.b.places for c in claims],
-        "b_exact": [None if c.b is None else c.b.exact for c in claims],
+        "b_approx": [None if c.b is None else c.b.approx for c in claims],
         "b_text": ["" if c.b is None else c.b.text for c in claims],
         "stated": [c.stated for c in claims],
         "target": [c.target for c in claims],

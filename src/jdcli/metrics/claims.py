@@ -1,46 +1,31 @@
 """Claim checks: does a published figure follow from its own inputs, given their rounding?
 
-Every number is exact (``fractions.Fraction`` in object columns) so that a boundary such as
-2469 / 20000 = 12.345% is decided exactly, never by the accident of a binary float.
-
-The rounding-interval rule (as in the GRIM test, not a fixed tolerance):
-
-- an input written with decimals stands for every value that rounds to it: 112.4 is
-  [112.35, 112.45]; an integer input is exact unless marked approximate;
-- the stated figure stands for what rounds *half-up* (half away from zero) to it at its
-  precision, integers included: 91.72% is [91.715, 91.725), −40% is (−40.5, −39.5];
-- a claim passes when some inputs within their intervals give a value within the stated
-  interval. Every kind is monotone in each input (where defined), so the range over the box
-  of inputs is spanned by its corners.
-
-Input intervals are taken as closed: whether a value exactly halfway was rounded up or down
-depends on the publisher's rounding rule, which is not known; the stated figure's own rule
-(half-up) is the claim being checked.
+The rounding-interval rule itself (what an input and a stated figure stand for, exact
+arithmetic at the boundaries, when they agree) is ``jdcli.metrics.precision``, shared with
+``jdcli trends``; this module applies it to each claim kind and, for a failure, solves for
+the inputs that would make the claim hold.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
-KINDS = ("ratio", "change", "pp_change", "multiple", "doublings")
+from jdcli.metrics.precision import (
+    KINDS,
+    Op,
+    agrees,
+    half_width,
+    input_half_width,
+    is_exact,
+    stated_interval,
+    undefined,
+    value_range,
+)
 
 PASS, FAIL, UNVERIFIABLE = "pass", "fail", "unverifiable"
-
-Op = Callable[[pd.Series, pd.Series, pd.Series], pd.Series]
-
-# The value each kind claims, from a (numerator, or the earlier value), b (denominator, or the
-# later value) and the ratio's scale (100 for a percentage, 1 for a plain quotient).
-VALUE: dict[str, Op] = {
-    "ratio": lambda a, b, k: a / b * k,
-    "change": lambda a, b, k: (b / a - 1) * 100,
-    "pp_change": lambda a, b, k: b - a,
-    "multiple": lambda a, b, k: b / a,
-    "doublings": lambda a, b, k: b / a,
-}
 
 # Solving for the "result" input (the numerator, or the later value) from a value v and the
 # other input; and for the "base" input (the denominator, or the earlier value).
@@ -68,59 +53,6 @@ BASE_POLE: dict[str, int | None] = {
 }
 
 
-# ---------------------------------------------------------------- rounding-interval primitives
-
-
-def half_width(places: pd.Series) -> pd.Series:
-    """Half the rounding unit at ``places`` decimals: 2 → 0.005, 0 → 0.5, −2 (hundreds) → 50."""
-    # Element by element: pandas would turn a power of object values into floats.
-    return places.map(_half_width).astype(object)
-
-
-def _half_width(places: int) -> Fraction:
-    return Fraction(1, 2 * 10**places) if places >= 0 else Fraction(10 ** -int(places), 2)
-
-
-def input_half_width(places: pd.Series, exact: pd.Series) -> pd.Series:
-    """An input's half-width: 0 for an exact count, else the interval that rounds to it."""
-    return half_width(places).where(~exact.astype(bool), Fraction(0))
-
-
-def stated_interval(
-    value: pd.Series, half: pd.Series
-) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
-    """The values that round half-up (away from zero) to ``value`` at ``±half``.
-
-    Returns ``(low, high, low_closed, high_closed)``: 40 is [39.5, 40.5), −40 is
-    (−40.5, −39.5], 0 is (−0.5, 0.5).
-    """
-    positive = value > 0
-    negative = value < 0
-    return value - half, value + half, positive, negative
-
-
-def overlaps(
-    low: pd.Series,
-    high: pd.Series,
-    target_low: pd.Series,
-    target_high: pd.Series,
-    target_low_closed: pd.Series,
-    target_high_closed: pd.Series,
-) -> pd.Series:
-    """Whether the closed range [low, high] meets the target interval (ends open or closed)."""
-    above_low = (high > target_low) | ((high == target_low) & target_low_closed)
-    below_high = (low < target_high) | ((low == target_high) & target_high_closed)
-    return above_low & below_high
-
-
-def _minimum(x: pd.Series, y: pd.Series) -> pd.Series:
-    return x.where(x <= y, y)
-
-
-def _maximum(x: pd.Series, y: pd.Series) -> pd.Series:
-    return x.where(x >= y, y)
-
-
 def _ceil(x: pd.Series) -> pd.Series:
     return -((-x) // 1)
 
@@ -138,12 +70,13 @@ def check_claims(claims: pd.DataFrame) -> pd.DataFrame:
     ``claims`` has ``label``, ``kind`` (one of ``KINDS``), the inputs ``a`` and ``b``
     (``a``: numerator or earlier value; ``b``: denominator or later value; Fractions, ``None``
     when not given) with ``a_places``/``b_places`` (decimals written; for an approximate
-    integer minus the trailing zeros) and ``a_exact``/``b_exact`` (an integer written without
-    an approximate mark: exact); ``target`` and ``target_places`` (the stated figure on the
+    integer minus the trailing zeros) and ``a_approx``/``b_approx`` (marked approximate);
+    ``target`` and ``target_places`` (the stated figure on the
     computed scale — a doubling claim's target is 2^N — and its precision); ``scale`` (a
     ratio's: 100 for a percentage, 1 for a plain quotient).
 
-    Adds ``value`` (the exact Fraction from the inputs as written, ``None`` when not
+    Adds ``a_exact``/``b_exact`` (an exact count: an integer without an approximate mark),
+    ``value`` (the exact Fraction from the inputs as written, ``None`` when not
     computed), ``computed`` (the same as a float), ``low``/``high`` (the range the input
     intervals allow), all ``Float64``; ``status`` (``pass``/``fail``/``unverifiable``);
     ``undefined`` (the inputs as written give no value: a zero denominator, a relative change
@@ -157,12 +90,14 @@ def check_claims(claims: pd.DataFrame) -> pd.DataFrame:
     """
     out = claims.copy()
     given = out["a"].notna() & out["b"].notna()
+    for name in ("a", "b"):
+        out[f"{name}_exact"] = is_exact(out[f"{name}_places"], out[f"{name}_approx"])
     out["a_half"] = _halves(out, "a")
     out["b_half"] = _halves(out, "b")
     out["target_half"] = half_width(out["target_places"])
     nothing = pd.Series([None] * len(out), index=out.index, dtype=object)
     computed, low, high = nothing.copy(), nothing.copy(), nothing.copy()
-    undefined = pd.Series(False, index=out.index)
+    no_value = pd.Series(False, index=out.index)
     consistent = pd.Series(False, index=out.index)
     fits = {name: nothing.copy() for name in _FIT_COLUMNS}
 
@@ -171,23 +106,15 @@ def check_claims(claims: pd.DataFrame) -> pd.DataFrame:
         if not bool(rows.any()):
             continue
         part = out.loc[rows]
-        bad = _undefined(kind, part["a"], part["b"])
-        undefined.loc[bad[bad].index] = True
+        bad = undefined(kind, part["a"], part["b"])
+        no_value.loc[bad[bad].index] = True
         ok = part.loc[~bad]
         if ok.empty:
             continue
-        f = VALUE[kind]
-        a, b, k = ok["a"], ok["b"], ok["scale"]
-        computed.loc[ok.index] = f(a, b, k)
-        corners = [
-            f(a + sa * ok["a_half"], b + sb * ok["b_half"], k) for sa in (-1, 1) for sb in (-1, 1)
-        ]
-        lo, hi = corners[0], corners[0]
-        for corner in corners[1:]:
-            lo, hi = _minimum(lo, corner), _maximum(hi, corner)
+        value, lo, hi = value_range(kind, ok["a"], ok["a_half"], ok["b"], ok["b_half"], ok["scale"])
+        computed.loc[ok.index] = value
         low.loc[ok.index], high.loc[ok.index] = lo, hi
-        t_lo, t_hi, t_lo_closed, t_hi_closed = stated_interval(ok["target"], ok["target_half"])
-        consistent.loc[ok.index] = overlaps(lo, hi, t_lo, t_hi, t_lo_closed, t_hi_closed)
+        consistent.loc[ok.index] = agrees(lo, hi, ok["target"], ok["target_half"])
         failed = ok.loc[~consistent.loc[ok.index]]
         if not failed.empty:
             for name, values in _fits(kind, failed).items():
@@ -220,9 +147,9 @@ def check_claims(claims: pd.DataFrame) -> pd.DataFrame:
     out["computed"] = _to_float(computed)
     out["low"] = _to_float(low)
     out["high"] = _to_float(high)
-    out["status"] = np.where(~given, UNVERIFIABLE, np.where(consistent & ~undefined, PASS, FAIL))
+    out["status"] = np.where(~given, UNVERIFIABLE, np.where(consistent & ~no_value, PASS, FAIL))
     out["status"] = out["status"].astype("str")
-    out["undefined"] = undefined
+    out["undefined"] = no_value
     for name in _FIT_COLUMNS:
         out[name] = (
             _to_float(fits[name]) if name.endswith(("low", "high")) else fits[name].astype("Int64")
@@ -234,7 +161,7 @@ def _halves(frame: pd.DataFrame, name: str) -> pd.Series:
     present = frame[name].notna()
     halves = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     halves.loc[present] = input_half_width(
-        frame.loc[present, f"{name}_places"], frame.loc[present, f"{name}_exact"]
+        frame.loc[present, f"{name}_places"], frame.loc[present, f"{name}_approx"]
     )
     return halves
 
@@ -242,16 +169,6 @@ def _halves(frame: pd.DataFrame, name: str) -> pd.Series:
 _FIT_COLUMNS = tuple(
     f"{which}_fit_{end}" for which in ("result", "base") for end in ("low", "high", "first", "last")
 )
-
-
-def _undefined(kind: str, a: pd.Series, b: pd.Series) -> pd.Series:
-    """Inputs as written that give no value: a zero denominator; a relative kind's base ≤ 0."""
-    if kind == "ratio":
-        return b == 0
-    if kind == "pp_change":
-        return pd.Series(False, index=a.index)
-    # A relative change from zero is undefined; from a negative base it has no meaning.
-    return a <= 0
 
 
 def _fits(kind: str, rows: pd.DataFrame) -> dict[str, pd.Series]:

@@ -1,145 +1,169 @@
-"""What a published figure stands for: the interval of true values that would print as it.
+"""What a published figure stands for, and whether figures agree: the one rounding rule.
 
-A figure is a number written with some precision. ``12.5`` stands for everything that rounds
-to it (12.45 to 12.55); an integer level (``15`` labs) is an exact count unless marked
-approximate (``~55``, ``约55``); a reported change or rate (``-40``%) always stands for what
-rounds to it, half-up away from zero (−40.5 to −39.5). Two figures agree when their intervals
-overlap. ``jdcli trends`` (reported changes) and ``jdcli verify`` (published claims) share
-these rules. Intervals are closed and compared with a tiny tolerance for binary floats.
+``jdcli verify`` (published claims) and ``jdcli trends`` (reported changes against levels)
+both decide consistency here, with the same arithmetic:
+
+- an input (a level, a numerator) written with decimals stands for every value that rounds
+  to it: 12.5 is [12.45, 12.55], 112.4 is [112.35, 112.45]. An integer is an exact count
+  unless marked approximate; an approximate integer is rounded at its last non-zero digit
+  (``~2300`` is [2250, 2350], ``~55`` is [54.5, 55.5]). ``places`` and ``approx`` are read from
+  the text by ``jdcli.loading.figures``;
+- a stated figure (a claimed rate, a reported change) always stands for what rounds *half-up*
+  (half away from zero) to it at its written precision, integers included: 91.72% is
+  [91.715, 91.725), −40% is (−40.5, −39.5];
+- they agree when some inputs within their intervals give a value within the stated
+  interval. Each kind of value is monotone in each input where defined, so the range over
+  the inputs' box is spanned by its corners.
+
+Every number is exact (``fractions.Fraction`` in object columns): 2469 / 20000 is exactly
+12.345%, so a stated 12.35% passes and 12.34% fails, decided without a float tolerance.
+Input intervals are closed (how the publisher rounded an input is not known); the stated
+figure's half-up rule is the claim being checked.
 """
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
+
 import pandas as pd
 
-#: Markers of an approximate figure, written before the number.
-APPROXIMATE_MARKERS = ("~", "～", "≈", "约", "大约", "近", "approx.", "approx", "ca.", "c.")
+Op = Callable[[pd.Series, pd.Series, pd.Series], pd.Series]
 
-# Relative slack when comparing interval ends computed in binary floating point.
-_TOLERANCE = 1e-9
+#: The value each kind of figure claims, from ``a`` (numerator, or the earlier value), ``b``
+#: (denominator, or the later value) and ``k`` (a ratio's scale: 100 for a percentage).
+VALUE: dict[str, Op] = {
+    "ratio": lambda a, b, k: a / b * k,
+    "change": lambda a, b, k: (b / a - 1) * 100,
+    "pp_change": lambda a, b, k: b - a,
+    "multiple": lambda a, b, k: b / a,
+    "doublings": lambda a, b, k: b / a,
+}
 
-_NUMBER_BODY = r"[-+−]?[\d,，]*(?:\.(?P<fraction>\d+))?"
+KINDS = tuple(VALUE)
 
 
-def split_approximate(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """``text`` without a leading approximate marker, and whether one was there.
+def exact(values: pd.Series) -> pd.Series:
+    """Parsed decimal figures (``Float64``) as exact Fractions in an object column.
 
-    ``"~55"`` → (``"55"``, True); ``"约 1,200"`` → (``"1,200"``, True); ``"15"`` → (``"15"``,
-    False). Missing cells stay missing (and are not approximate).
+    A float read from a decimal text prints back as that text (its shortest repr), so
+    ``12.45`` becomes exactly 1245/100, not the nearest binary float. ``None`` where missing.
     """
-    stripped = text.astype("str").str.strip()
-    pattern = "^(?:" + "|".join(_escape(m) for m in APPROXIMATE_MARKERS) + r")\s*"
-    marked = stripped.str.contains(pattern, regex=True, case=False) & text.notna()
-    cleaned = stripped.str.replace(pattern, "", regex=True, case=False).where(text.notna())
-    return cleaned, marked.astype("bool")
-
-
-def _escape(marker: str) -> str:
-    return "".join("\\" + c if c in ".~+" else c for c in marker)
-
-
-def decimals_written(text: pd.Series) -> pd.Series:
-    """How many decimal places each figure is written with (``"12.50%"`` → 2, ``"15"`` → 0).
-
-    ``<NA>`` for a missing cell or one without digits. Full-width digits and points count.
-    """
-    normal = text.astype("str").str.translate(
-        str.maketrans("０１２３４５６７８９．", "0123456789.")
+    return pd.Series(
+        [None if pd.isna(v) else Fraction(Decimal(repr(float(v)))) for v in values],
+        index=values.index,
+        dtype=object,
     )
-    fraction = normal.str.extract(r"\d\.(\d+)")[0]
-    has_digit = normal.str.contains(r"\d", regex=True) & text.notna()
-    places = fraction.str.len().fillna(0).astype("Int64")
-    return places.where(has_digit)
 
 
-def figure_bounds(
-    values: pd.Series,
-    decimals: pd.Series,
-    *,
-    approximate: pd.Series | bool = False,
-    exact_integers: bool = True,
-) -> tuple[pd.Series, pd.Series]:
-    """The closed interval ``[low, high]`` each figure stands for.
+def half_width(places: pd.Series) -> pd.Series:
+    """Half the rounding unit at ``places`` decimals: 2 → 0.005, 0 → 0.5, −2 (hundreds) → 50."""
+    # Element by element: pandas would turn a power of object values into floats.
+    return places.map(_half_width).astype(object)
 
-    ``values`` as parsed, ``decimals`` as written (``decimals_written``). A figure with decimals
-    is ± half a unit in its last place. An integer is exact when ``exact_integers`` (levels:
-    counts of people, cases, labs) unless ``approximate``; otherwise (a reported change or
-    rate, an approximate level) it is ± 0.5. ``<NA>`` where the value is missing.
+
+def _half_width(places: int) -> Fraction:
+    places = int(places)
+    return Fraction(1, 2 * 10**places) if places >= 0 else Fraction(10 ** -int(places), 2)
+
+
+def is_exact(places: pd.Series, approx: pd.Series) -> pd.Series:
+    """An input is an exact count when written as an integer without an approximate mark."""
+    return (places.astype("Int64").eq(0) & ~approx.astype("boolean")).fillna(False).astype(bool)
+
+
+def input_half_width(places: pd.Series, approx: pd.Series) -> pd.Series:
+    """An input's half-width: 0 for an exact count, else half its rounding unit."""
+    return half_width(places).where(~is_exact(places, approx), Fraction(0))
+
+
+def stated_interval(
+    value: pd.Series, half: pd.Series
+) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """The values that round half-up (away from zero) to ``value`` at ``±half``.
+
+    Returns ``(low, high, low_closed, high_closed)``: 40 is [39.5, 40.5), −40 is
+    (−40.5, −39.5], 0 is (−0.5, 0.5).
     """
-    number = values.astype("Float64")
-    places = decimals.astype("Float64").fillna(0)
-    half = pd.Series(0.5 * np.power(10.0, -places.to_numpy(dtype=float)), index=values.index)
-    marked = (
-        approximate.reindex(values.index).fillna(False).astype("bool")
-        if isinstance(approximate, pd.Series)
-        else pd.Series(bool(approximate), index=values.index)
-    )
-    exact = (places == 0) & ~marked if exact_integers else pd.Series(False, index=values.index)
-    half = half.mask(exact, 0.0)
-    return number - half, number + half
+    return value - half, value + half, value > 0, value < 0
 
 
-def ratio_bounds(
-    num_low: pd.Series, num_high: pd.Series, den_low: pd.Series, den_high: pd.Series
-) -> tuple[pd.Series, pd.Series]:
-    """The interval of ``numerator ÷ denominator`` over both intervals.
+def overlaps(
+    low: pd.Series,
+    high: pd.Series,
+    target_low: pd.Series,
+    target_high: pd.Series,
+    target_low_closed: pd.Series,
+    target_high_closed: pd.Series,
+) -> pd.Series:
+    """Whether the closed range [low, high] meets the target interval (ends open or closed)."""
+    above_low = (high > target_low) | ((high == target_low) & target_low_closed)
+    below_high = (low < target_high) | ((low == target_high) & target_high_closed)
+    return above_low & below_high
 
-    Defined for non-negative numerators and strictly positive denominators (the cases of
-    counts, levels and rates); ``<NA>`` otherwise, meaning "cannot be checked".
+
+def undefined(kind: str, a: pd.Series, b: pd.Series) -> pd.Series:
+    """Inputs as written that give no value: a zero denominator; a relative kind's base ≤ 0.
+
+    A written non-zero figure's interval never reaches zero (it is at least one unit of its
+    last place away), so this also decides the whole interval.
     """
-    usable = (num_low >= 0) & (den_low > 0)
-    low = (num_low / den_high).where(usable)
-    high = (num_high / den_low).where(usable)
-    return low, high
+    if kind == "ratio":
+        return b == 0
+    if kind == "pp_change":
+        return pd.Series(False, index=a.index)
+    # A relative change from zero is undefined; from a negative base it has no meaning.
+    return a <= 0
 
 
-def change_pct_bounds(
-    base_low: pd.Series, base_high: pd.Series, value_low: pd.Series, value_high: pd.Series
-) -> tuple[pd.Series, pd.Series]:
-    """The interval of the relative change ``(value ÷ base − 1) × 100`` in percent.
-
-    ``<NA>`` when the base interval is not strictly positive (a zero or negative base cannot
-    be checked this way) or the value interval is negative.
-    """
-    low, high = ratio_bounds(value_low, value_high, base_low, base_high)
-    return (low - 1) * 100, (high - 1) * 100
-
-
-def difference_bounds(
-    base_low: pd.Series, base_high: pd.Series, value_low: pd.Series, value_high: pd.Series
-) -> tuple[pd.Series, pd.Series]:
-    """The interval of ``value − base`` (e.g. a change in percentage points between two rates)."""
-    return value_low - base_high, value_high - base_low
+def value_range(
+    kind: str, a: pd.Series, a_half: pd.Series, b: pd.Series, b_half: pd.Series, k: pd.Series
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """``(value, low, high)``: the kind's value from the inputs as written, and its range over
+    the inputs' intervals (``a ± a_half``, ``b ± b_half``). Exact; defined rows only."""
+    f = VALUE[kind]
+    corners = [f(a + sa * a_half, b + sb * b_half, k) for sa in (-1, 1) for sb in (-1, 1)]
+    low, high = corners[0], corners[0]
+    for corner in corners[1:]:
+        low, high = low.where(low <= corner, corner), high.where(high >= corner, corner)
+    return f(a, b, k), low, high
 
 
-def overlaps(low_a: pd.Series, high_a: pd.Series, low_b: pd.Series, high_b: pd.Series) -> pd.Series:
-    """Whether two closed intervals share a point (``boolean``; ``<NA>`` if either is unknown)."""
-    slack = _TOLERANCE * pd.concat(
-        [low_a.abs(), high_a.abs(), low_b.abs(), high_b.abs()], axis=1
-    ).max(axis=1)
-    agree = (low_a <= high_b + slack) & (low_b <= high_a + slack)
-    return agree.astype("boolean")
+def agrees(low: pd.Series, high: pd.Series, stated: pd.Series, stated_half: pd.Series) -> pd.Series:
+    """Whether the range [low, high] meets what rounds half-up to ``stated`` (± its half)."""
+    return overlaps(low, high, *stated_interval(stated, stated_half))
 
 
 def change_consistent(
     base: pd.Series,
-    base_decimals: pd.Series,
+    base_places: pd.Series,
+    base_approx: pd.Series,
     value: pd.Series,
-    value_decimals: pd.Series,
+    value_places: pd.Series,
+    value_approx: pd.Series,
     reported_pct: pd.Series,
-    reported_decimals: pd.Series,
-    *,
-    base_approximate: pd.Series | bool = False,
-    value_approximate: pd.Series | bool = False,
+    reported_places: pd.Series,
 ) -> pd.Series:
     """Whether a level pair and a reported relative change (in %) can both be true.
 
-    ``True``/``False`` per row; ``<NA>`` where it cannot be checked (a missing figure, a base
-    that is not positive). Example: 12.5 → 10.1 agrees with −19.2% but not with −17%.
+    Levels as parsed (``Float64``) with their written ``places`` and ``approx`` marks, the
+    reported change and its ``places``. ``True``/``False`` per row (``boolean``); ``<NA>``
+    where it cannot be checked: a figure is missing or the base is not positive. Example:
+    12.5 → 10.1 agrees with −19.2% but not with −17%; 20000 → 22469 (+12.345%) agrees with
+    +12.35% and not with +12.34%. The same rule as a ``jdcli verify`` change claim.
     """
-    base_low, base_high = figure_bounds(base, base_decimals, approximate=base_approximate)
-    value_low, value_high = figure_bounds(value, value_decimals, approximate=value_approximate)
-    low, high = change_pct_bounds(base_low, base_high, value_low, value_high)
-    rep_low, rep_high = figure_bounds(reported_pct, reported_decimals, exact_integers=False)
-    return overlaps(low, high, rep_low, rep_high)
+    known = base.notna() & value.notna() & reported_pct.notna() & reported_places.notna()
+    checkable = (known & (base > 0)).fillna(False).astype(bool)
+    verdict = pd.Series(pd.NA, index=base.index, dtype="boolean")
+    if not bool(checkable.any()):
+        return verdict
+    rows = checkable[checkable].index
+    a, b = exact(base.loc[rows]), exact(value.loc[rows])
+    a_half = input_half_width(base_places.loc[rows], base_approx.loc[rows])
+    b_half = input_half_width(value_places.loc[rows], value_approx.loc[rows])
+    scale = pd.Series(Fraction(100), index=rows, dtype=object)
+    _, low, high = value_range("change", a, a_half, b, b_half, scale)
+    stated = exact(reported_pct.loc[rows])
+    verdict.loc[rows] = agrees(low, high, stated, half_width(reported_places.loc[rows]))
+    return verdict

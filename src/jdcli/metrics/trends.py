@@ -519,30 +519,35 @@ def reported_consistency(
     changes: pd.DataFrame,
     *,
     reported: str = "reported_change_pct",
-    reported_decimals: str = "reported_decimals",
-    low: str = "value_low",
-    high: str = "value_high",
+    reported_places: str = "reported_places",
+    places: str = "value_places",
+    approx: str = "value_approximate",
 ) -> pd.Series:
     """Whether each row's levels agree with its reported change, counting every precision.
 
-    ``changes`` is ``period_change`` output run with ``carry=[origin, low, high]`` on the
-    output of ``complete_with_reported``; ``low``/``high`` are the interval each given level
-    stands for (``precision.figure_bounds``). Only a pair of given levels is checked (a change
-    computed from a derived or chained level came from the reported change itself).
-    ``<NA>`` where nothing is checked.
+    ``changes`` is ``period_change`` output run with ``carry=[origin, places, approx]`` on
+    the output of ``complete_with_reported``; ``places``/``approx`` say how each level was
+    written and ``reported_places`` how the change was (``jdcli.loading.figures``). The rule
+    is ``precision.change_consistent``, the same as ``jdcli verify``'s. Only a pair of given
+    levels is checked (a change computed from a derived or chained level came from the
+    reported change itself). ``<NA>`` where nothing is checked.
     """
-    from jdcli.metrics.precision import change_pct_bounds, figure_bounds, overlaps
+    from jdcli.metrics.precision import change_consistent
 
     given = changes["origin"].eq(LEVEL) & changes["base_origin"].eq(LEVEL)
-    checkable = given.fillna(False) & changes[reported].notna()
-    low_pct, high_pct = change_pct_bounds(
-        changes[f"base_{low}"], changes[f"base_{high}"], changes[low], changes[high]
+    checkable = (given & changes[reported].notna()).fillna(False).astype(bool)
+    rows = changes.loc[checkable]
+    verdict = change_consistent(
+        rows["base_value"],
+        rows[f"base_{places}"],
+        rows[f"base_{approx}"],
+        rows["value"],
+        rows[places],
+        rows[approx],
+        rows[reported],
+        rows[reported_places],
     )
-    rep_low, rep_high = figure_bounds(
-        changes[reported], changes[reported_decimals], exact_integers=False
-    )
-    agree = overlaps(low_pct, high_pct, rep_low, rep_high)
-    return agree.where(checkable & agree.notna()).astype("boolean")
+    return verdict.reindex(changes.index).astype("boolean")
 
 
 def combined_flags(changes: pd.DataFrame, consistent: pd.Series | None = None) -> pd.Series:
