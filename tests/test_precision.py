@@ -3,6 +3,7 @@ reading how a figure is written."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -24,7 +25,7 @@ from jdcli.metrics.precision import (
 )
 
 
-def s(values: list[object], dtype: str = "Float64") -> pd.Series:
+def s(values: Sequence[object], dtype: str = "Float64") -> pd.Series:
     return pd.Series(values, dtype=dtype)
 
 
@@ -40,7 +41,7 @@ def consistent(
     value_approx: list[bool] | None = None,
 ) -> list[object]:
     n = len(base)
-    return change_consistent(
+    verdict: pd.Series = change_consistent(
         s(base),
         s(base_places, "Int64"),
         s(base_approx or [False] * n, "boolean"),
@@ -49,7 +50,8 @@ def consistent(
         s(value_approx or [False] * n, "boolean"),
         s(reported),
         s(reported_places, "Int64"),
-    ).tolist()
+    )
+    return list(verdict)
 
 
 # ---------------------------------------------------------------- reading written figures
