@@ -106,9 +106,7 @@ def csv_bytes(draw: st.DrawFn) -> bytes:
 
 
 SCHEMAS = sorted(
-    (name, value)
-    for name, value in vars(schema_module).items()
-    if isinstance(value, Schema)
+    (name, value) for name, value in vars(schema_module).items() if isinstance(value, Schema)
 )
 
 

@@ -62,6 +62,12 @@ def parse_table(source: Source, delimiter: str | None = None) -> pd.DataFrame:
         raise InputError(f"{source.name}: the file is empty (no header row)")
     first_line = text.split("\n", 1)[0]
     sep = delimiter or sniff_delimiter(first_line)
+    if text.count('"') % 2 == 1:
+        opened = unterminated_quote_line(text, sep)
+        if opened is not None:
+            raise InputError(
+                f'{source.name} line {opened}: unterminated quote (a " that is never closed)'
+            )
     invalid: list[tuple[int, int, str]] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -103,6 +109,33 @@ def parse_table(source: Source, delimiter: str | None = None) -> pd.DataFrame:
         body = body.loc[~blank]
     result: pd.DataFrame = body
     return result
+
+
+def unterminated_quote_line(text: str, sep: str) -> int | None:
+    """The line where a quoted field opens and never closes, or None.
+
+    A quote opens a quoted field only at the start of a field; inside one, ``""`` is an
+    escaped quote. Only called when the file has an odd number of quote characters.
+    """
+    quoted, at_field_start, opened_at, line = False, True, 0, 1
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if quoted:
+            if char == '"':
+                if i + 1 < n and text[i + 1] == '"':
+                    i += 1
+                else:
+                    quoted = False
+            elif char == "\n":
+                line += 1
+        elif char == '"' and at_field_start:
+            quoted, opened_at = True, line
+        elif char == "\n":
+            line += 1
+        at_field_start = not quoted and char in (sep, "\n")
+        i += 1
+    return opened_at if quoted else None
 
 
 def _check_header(name: str, header: list[str]) -> None:
