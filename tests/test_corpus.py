@@ -32,6 +32,10 @@ FILE_COMMANDS: dict[str, list[str]] = {
     "verify": ["-f", "csv"],
 }
 
+#: Commands that read a dataset package (a folder) instead of a CSV FILE: their own cases only.
+PACKAGE_COMMANDS: dict[str, list[str]] = {"report": ["-f", "json"]}
+OPTIONS = FILE_COMMANDS | PACKAGE_COMMANDS
+
 AVAILABLE = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
 
 
@@ -54,7 +58,7 @@ def corpus_params() -> list[Any]:
 
 
 def run_file(invoke: Any, command: str, path: Path | str, *extra: str) -> Any:
-    return invoke([command, str(path), *FILE_COMMANDS[command], *extra])
+    return invoke([command, str(path), *OPTIONS[command], *extra])
 
 
 def assert_one_error(result: Any, *fragments: str) -> str:
@@ -84,7 +88,7 @@ def test_corpus(
     result = run_file(invoke, command, case["file"], *case.get("args", []))
     assert "Traceback" not in result.stderr
     if case["exit"] == 2:
-        assert_one_error(result, case["file"], *case.get("message", []))
+        assert_one_error(result, case.get("names", case["file"]), *case.get("message", []))
         return
     assert result.exit_code == 0, result.stderr
     assert "Error:" not in result.stderr
