@@ -42,9 +42,25 @@ COMMAND_OPTIONS: dict[str, list[list[str]]] = {
         ["--col", "capacity=床位"],
         ["--excel"],
     ],
-    "trends": [[], ["--compare", "prev"], ["--summary"], ["-f", "table"]],
-    "staffing": [[], ["-f", "table"], ["--explain"]],
-    "verify": [[], ["-f", "table"]],
+    "trends": [
+        [],
+        ["--compare", "prev"],
+        ["--summary", "-f", "table"],
+        ["--by", "region", "--rate"],
+        ["--freq", "year", "--index", "2017"],
+        ["--since", "2016", "--until", "2018", "-f", "markdown"],
+        ["--strict", "-f", "json"],
+    ],
+    "staffing": [
+        [],
+        ["-f", "table", "--explain"],
+        ["--ratio", "share"],
+        ["--ratio", "per", "--per", "1000", "--target", "2"],
+        ["--target", "30"],
+        ["--by", "region", "--compare", "yoy"],
+        ["--parts", "capacity,occupied", "--total", "value"],
+    ],
+    "verify": [[], ["-f", "table"], ["-f", "json"]],
 }
 #: Exit codes a command may give besides 0 and 2 (a check that fails is exit 1).
 CHECK_EXIT = {"occupancy": set(), "trends": set(), "staffing": set(), "verify": {1}}
