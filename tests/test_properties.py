@@ -26,6 +26,8 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from jdcli.metrics.occupancy import TOTAL, occupancy_rate
+from jdcli.metrics.staffing import staffing_ratio
+from jdcli.metrics.trends import period_change
 from jdcli.render import RENDERERS, Format, RenderOptions
 
 
@@ -122,6 +124,46 @@ def dated_census_rows(draw: st.DrawFn) -> pd.DataFrame:
     return frame
 
 
+@st.composite
+def staffing_rows(draw: st.DrawFn) -> pd.DataFrame:
+    """unit, region, staff, base (base ≥ 1: zero bases have their own tests in staffing's)."""
+    n = draw(st.integers(1, 25))
+    unit = draw(st.lists(st.sampled_from(FACILITIES), min_size=n, max_size=n))
+    frame = pd.DataFrame(
+        {
+            "unit": unit,
+            "region": [REGIONS[FACILITIES.index(u) % 3] for u in unit],
+            "staff": draw(st.lists(COUNT, min_size=n, max_size=n)),
+            "base": draw(st.lists(st.integers(1, 500_000), min_size=n, max_size=n)),
+        }
+    )
+    return frame.astype({"unit": "str", "region": "str"}).astype(
+        {"staff": "Float64", "base": "Float64"}
+    )
+
+
+@st.composite
+def trend_rows(draw: st.DrawFn) -> pd.DataFrame:
+    """metric, period (years with gaps), value (zeros and negatives included)."""
+    parts = []
+    for metric in draw(
+        st.lists(st.sampled_from(["吸毒人员", "labs", "rate"]), unique=True, min_size=1)
+    ):
+        years = draw(st.lists(st.integers(2010, 2020), unique=True, min_size=1, max_size=8))
+        values = draw(
+            st.lists(
+                st.one_of(st.just(0), st.integers(-1000, 100_000)),
+                min_size=len(years),
+                max_size=len(years),
+            )
+        )
+        parts.append(
+            pd.DataFrame({"metric": metric, "period": [str(y) for y in years], "value": values})
+        )
+    frame = pd.concat(parts, ignore_index=True)
+    return frame.astype({"metric": "str", "period": "str", "value": "Float64"})
+
+
 # ------------------------------------------------------------------ the metrics
 
 METRICS = [
@@ -169,6 +211,39 @@ METRICS = [
         ),
         keys=["region", "period"],
         group="region",
+    ),
+]
+
+METRICS += [
+    MetricCase(
+        name="staffing share by unit",
+        rows=staffing_rows(),
+        compute=lambda rows, total: staffing_ratio(rows, ["unit"], unit=["unit"], total=total),
+        keys=["unit"],
+        group="unit",
+        ratios=[Ratio("share_pct", "staff", "base")],
+        ratio_keys=["unit"],
+        sums={"staff": "staff", "base": "base"},
+    ),
+    MetricCase(
+        name="staffing per 1000 by region",
+        rows=staffing_rows(),
+        compute=lambda rows, total: staffing_ratio(
+            rows, ["region"], unit=["unit"], ratio="per", per=1000, total=total
+        ),
+        keys=["region"],
+        group="region",
+        ratios=[Ratio("per_1000", "staff", "base", 1000.0)],
+        ratio_keys=["region"],
+        sums={"staff": "staff", "base": "base"},
+    ),
+    MetricCase(
+        # changes against exact comparison periods: not sums, so order and series splits only
+        name="trends yoy by metric",
+        rows=trend_rows(),
+        compute=lambda rows, total: period_change(rows, ["metric"]),
+        keys=["metric", "period"],
+        group="metric",
     ),
 ]
 
