@@ -28,6 +28,8 @@ def read_bytes(location: str | Path) -> tuple[str, bytes, Path | None]:
         return "<stdin>", sys.stdin.buffer.read(), None
     path = Path(location)
     name = str(location)
+    if not name:
+        raise InputError("an empty file name was given ('')")  # Path("") would mean "."
     if not path.exists():
         raise InputError(f"{name}: no such file")
     if path.is_dir():
