@@ -197,3 +197,21 @@ def test_million_rows_on_stdin(invoke: Any) -> None:
     assert lines[-1].startswith(f"Total,{total_cap},{total_occ},{total_occ / total_cap * 100!r},")
     f3 = i % 7 == 3
     assert lines[4].startswith(f"F3,{int(capacity[f3].sum())},{int(occupied[f3].sum())},")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "message"),
+    [
+        ("nope", "unknown encoding 'nope'"),
+        ("hex", "'hex' is not a text encoding"),
+        ("rot13", "'rot13' is not a text encoding"),
+        ("undefined", "plain.csv: cannot decode as undefined"),
+        ("utf-32", "plain.csv line 1: bytes that are not utf-32"),
+    ],
+)
+@pytest.mark.parametrize("command", [command_param(c, id=c) for c in FILE_COMMANDS])
+def test_odd_encoding_names(
+    invoke: Any, command: str, encoding: str, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(BAD)
+    assert_one_error(run_file(invoke, command, "plain.csv", "--encoding", encoding), message)
