@@ -215,3 +215,29 @@ def test_odd_encoding_names(
 ) -> None:
     monkeypatch.chdir(BAD)
     assert_one_error(run_file(invoke, command, "plain.csv", "--encoding", encoding), message)
+
+
+@pytest.mark.parametrize(
+    ("command", "file", "column", "message"),
+    [
+        command_param(c, f, col, msg, id=f"{c}-{col}")
+        for c, f, col, msg in [
+            ("occupancy", "plain.csv", "capacity", "numbers that are added up"),
+            (
+                "occupancy",
+                "gbk.csv",
+                "在所人数",
+                "occupied is a column of numbers that are added up",
+            ),
+            ("staffing", "staffing_plain.csv", "staff", "numbers that are added up"),
+            ("trends", "trends_plain.csv", "value", "the figure whose change is computed"),
+            ("trends", "trends_plain.csv", "period", "the time axis"),
+        ]
+    ],
+)
+def test_a_value_column_is_not_a_grouping_key(
+    invoke: Any, command: str, file: str, column: str, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(BAD)
+    result = run_file(invoke, command, file, "--by", column)
+    assert_one_error(result, f"--by {column}:", message)
