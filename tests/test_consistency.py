@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
 from pandas.testing import assert_series_equal
 
 from jdcli.metrics.consistency import total_rows
@@ -67,3 +69,35 @@ def test_index_is_kept() -> None:
     got = total_rows(rows, ["capacity", "occupied"])
     assert list(got.index) == [2, 5, 9]
     assert got.tolist() == [False, False, True]
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("xy"), st.integers(0, 5), st.integers(0, 5)),
+        min_size=0,
+        max_size=9,
+    )
+)
+def test_matches_the_definition(rows: list[tuple[str, int, int]]) -> None:
+    """Against a direct reading of the docstring, row by row."""
+    frame = pd.DataFrame(rows, columns=["period", "capacity", "occupied"])
+    got = total_rows(frame, ["capacity", "occupied"], within=["period"])
+    for i, (period, cap, occ) in enumerate(rows):
+        group = [(c, o) for (p, c, o) in rows if p == period]
+        others = (sum(c for c, _ in group) - cap, sum(o for _, o in group) - occ)
+        expected = (
+            len(group) >= 3
+            and (cap, occ) == others
+            and any(sum(v) > 0 for v in zip(*group, strict=True))
+        )
+        assert bool(got.iloc[i]) == expected
+
+
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6)), min_size=2, max_size=20))
+def test_an_appended_total_is_always_found(rows: list[tuple[int, int]]) -> None:
+    frame = pd.DataFrame(rows, columns=["capacity", "occupied"])
+    total = frame.sum()
+    if not (total > 0).any():
+        return
+    with_total = pd.concat([frame, total.to_frame().T], ignore_index=True)
+    assert bool(total_rows(with_total, ["capacity", "occupied"]).iloc[-1])

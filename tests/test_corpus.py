@@ -32,6 +32,10 @@ FILE_COMMANDS: dict[str, list[str]] = {
     "verify": ["-f", "csv"],
 }
 
+#: Commands that read a dataset package (a folder) instead of a CSV FILE: their own cases only.
+PACKAGE_COMMANDS: dict[str, list[str]] = {"report": ["-f", "json"]}
+OPTIONS = FILE_COMMANDS | PACKAGE_COMMANDS
+
 AVAILABLE = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
 
 
@@ -54,7 +58,7 @@ def corpus_params() -> list[Any]:
 
 
 def run_file(invoke: Any, command: str, path: Path | str, *extra: str) -> Any:
-    return invoke([command, str(path), *FILE_COMMANDS[command], *extra])
+    return invoke([command, str(path), *OPTIONS[command], *extra])
 
 
 def assert_one_error(result: Any, *fragments: str) -> str:
@@ -84,7 +88,7 @@ def test_corpus(
     result = run_file(invoke, command, case["file"], *case.get("args", []))
     assert "Traceback" not in result.stderr
     if case["exit"] == 2:
-        assert_one_error(result, case["file"], *case.get("message", []))
+        assert_one_error(result, case.get("names", case["file"]), *case.get("message", []))
         return
     assert result.exit_code == 0, result.stderr
     assert "Error:" not in result.stderr
@@ -193,3 +197,47 @@ def test_million_rows_on_stdin(invoke: Any) -> None:
     assert lines[-1].startswith(f"Total,{total_cap},{total_occ},{total_occ / total_cap * 100!r},")
     f3 = i % 7 == 3
     assert lines[4].startswith(f"F3,{int(capacity[f3].sum())},{int(occupied[f3].sum())},")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "message"),
+    [
+        ("nope", "unknown encoding 'nope'"),
+        ("hex", "'hex' is not a text encoding"),
+        ("rot13", "'rot13' is not a text encoding"),
+        ("undefined", "plain.csv: cannot decode as undefined"),
+        ("utf-32", "plain.csv line 1: bytes that are not utf-32"),
+    ],
+)
+@pytest.mark.parametrize("command", [command_param(c, id=c) for c in FILE_COMMANDS])
+def test_odd_encoding_names(
+    invoke: Any, command: str, encoding: str, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(BAD)
+    assert_one_error(run_file(invoke, command, "plain.csv", "--encoding", encoding), message)
+
+
+@pytest.mark.parametrize(
+    ("command", "file", "column", "message"),
+    [
+        command_param(c, f, col, msg, id=f"{c}-{col}")
+        for c, f, col, msg in [
+            ("occupancy", "plain.csv", "capacity", "numbers that are added up"),
+            (
+                "occupancy",
+                "gbk.csv",
+                "在所人数",
+                "occupied is a column of numbers that are added up",
+            ),
+            ("staffing", "staffing_plain.csv", "staff", "numbers that are added up"),
+            ("trends", "trends_plain.csv", "value", "the figure whose change is computed"),
+            ("trends", "trends_plain.csv", "period", "the time axis"),
+        ]
+    ],
+)
+def test_a_value_column_is_not_a_grouping_key(
+    invoke: Any, command: str, file: str, column: str, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(BAD)
+    result = run_file(invoke, command, file, "--by", column)
+    assert_one_error(result, f"--by {column}:", message)

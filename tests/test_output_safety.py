@@ -225,3 +225,23 @@ def test_delimited_output_reads_back_exactly(cells: list[tuple[str, str]], sep: 
     to_delimited(frame, stream, RenderOptions(), sep)
     rows = list(csv.reader(io.StringIO(stream.getvalue(), newline=""), delimiter=sep))
     assert rows == [["a", "b"], *[list(pair) for pair in cells]]
+
+
+@pytest.mark.parametrize("target", ["datapackage.json", "centres.csv", "./x/../centres.csv"])
+def test_report_never_overwrites_its_package(invoke: Any, tmp_path: Path, target: str) -> None:
+    package = tmp_path / "pkg"
+    (package / "x").mkdir(parents=True)
+    (package / "datapackage.json").write_text(
+        '{"name": "p", "resources": [{"name": "c", "path": "centres.csv",'
+        ' "jdcli": {"command": "occupancy"}}]}',
+        encoding="utf-8",
+    )
+    (package / "centres.csv").write_bytes((BAD / "plain.csv").read_bytes())
+    before = {p.name: p.read_bytes() for p in package.iterdir() if p.is_file()}
+    result = invoke(["report", str(package), "-f", "markdown", "-o", str(package / target)])
+    one_error(result, "refusing to overwrite the input file")
+    assert {p.name: p.read_bytes() for p in package.iterdir() if p.is_file()} == before
+
+
+def test_empty_file_name(invoke: Any) -> None:
+    one_error(invoke(["occupancy", "", "-f", "csv"]), "an empty file name")

@@ -57,39 +57,44 @@ ENVIRONMENTS = {
     "zh_CN.UTF-8": {"LC_ALL": "zh_CN.UTF-8", "PYTHONHASHSEED": "4242"},
 }
 
-# One machine and one human format; the others share their ordering and number code.
-FORMAT_ARGS = {
-    "csv": ["--by", "region", "--freq", "month", "-f", "csv"],
-    "table": ["--by", "region", "--by", "facility", "--as-of", "2018-03-31", "-f", "table"],
-}
+# One machine and one human format of occupancy (the others share their ordering and number
+# code), and the report of the bundled package, which runs every command's computation.
+RUNS = {
+    "occupancy-csv": ["occupancy", "{census}", "--by", "region", "--freq", "month", "-f", "csv"],
+    "occupancy-table": [
+        "occupancy", "{census}", "--by", "region", "--by", "facility", "--as-of", "2018-03-31",
+        "-f", "table",
+    ],
+    "report-markdown": ["report", "-f", "markdown"],
+}  # fmt: skip
+
+
+def run(name: str, census: Path, env: dict[str, str]) -> bytes:
+    return jdcli([arg.format(census=census) for arg in RUNS[name]], env)
 
 
 @pytest.fixture(scope="module")
 def reference(census: Path) -> dict[str, bytes]:
-    """Output under LC_ALL=C, PYTHONHASHSEED=0, once per format."""
-    outputs = {
-        fmt: jdcli(["occupancy", str(census), *args], ENVIRONMENTS["C"])
-        for fmt, args in FORMAT_ARGS.items()
-    }
+    """Output under LC_ALL=C, PYTHONHASHSEED=0, once per run."""
+    outputs = {name: run(name, census, ENVIRONMENTS["C"]) for name in RUNS}
     assert all(outputs.values())
     return outputs
 
 
-@pytest.mark.parametrize("fmt", list(FORMAT_ARGS))
+@pytest.mark.parametrize("name", list(RUNS))
 @pytest.mark.parametrize("label", [label for label in ENVIRONMENTS if label != "C"])
 def test_output_is_byte_identical_across_locales_and_hash_seeds(
-    census: Path, reference: dict[str, bytes], label: str, fmt: str
+    census: Path, reference: dict[str, bytes], label: str, name: str
 ) -> None:
     env = ENVIRONMENTS[label]
     if env["LC_ALL"].lower().replace("-", "") not in available_locales():
         pytest.skip(f"locale {env['LC_ALL']} is not installed here (see locale -a)")
-    output = jdcli(["occupancy", str(census), *FORMAT_ARGS[fmt]], env)
-    assert output == reference[fmt], f"output under {label} differs from LC_ALL=C"
+    output = run(name, census, env)
+    assert output == reference[name], f"output under {label} differs from LC_ALL=C"
 
 
 def test_same_output_on_every_run(census: Path, reference: dict[str, bytes]) -> None:
-    args = ["occupancy", str(census), *FORMAT_ARGS["csv"]]
-    assert jdcli(args, ENVIRONMENTS["C"]) == reference["csv"]
+    assert run("occupancy-csv", census, ENVIRONMENTS["C"]) == reference["occupancy-csv"]
 
 
 def big_file(folder: Path, rows: int) -> Path:

@@ -7,7 +7,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -123,8 +123,10 @@ def stderr_console() -> Any:
 
 
 def say(kind: str, message: str) -> None:
-    """``kind: message`` on stderr, control characters escaped."""
-    stderr_console().print(f"{kind}: {safe_text(message)}")
+    """``kind: message`` on one line of stderr, control characters and newlines escaped (a
+    header or value quoted from the file may hold a line break)."""
+    text = safe_text(message).replace("\r", "\\r").replace("\n", "\\n")
+    stderr_console().print(f"{kind}: {text}")
 
 
 def warn(message: str) -> None:
@@ -195,8 +197,20 @@ def load_input(
     return load(file, schema, col_map=col_map, filters=filter_map, encoding=encoding)
 
 
-def resolve_names(names: Sequence[str], loaded: Loaded, option: str) -> list[str]:
-    """Column names given on the command line (canonical or as written) → frame columns."""
+def resolve_names(
+    names: Sequence[str],
+    loaded: Loaded,
+    option: str,
+    *,
+    reserved: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Column names given on the command line (canonical or as written) → frame columns.
+
+    For ``--by``, a column of numbers the command adds up, or one of ``reserved`` (column →
+    what it is, e.g. the period axis), is a usage error: it cannot also be a grouping key.
+    """
+    import pandas as pd
+
     columns = {str(c).strip().casefold(): str(c) for c in loaded.frame.columns}
     for canonical, actual in loaded.headers.items():
         columns[actual.strip().casefold()] = canonical
@@ -208,6 +222,12 @@ def resolve_names(names: Sequence[str], loaded: Loaded, option: str) -> list[str
                 f"{option} {name}: no column {name!r} in {loaded.name} "
                 f"(found: {', '.join(map(str, loaded.frame.columns))})"
             )
+        if option == "--by":
+            reason = (reserved or {}).get(target)
+            if reason is None and pd.api.types.is_numeric_dtype(loaded.frame[target].dtype):
+                reason = "a column of numbers that are added up"
+            if reason is not None:
+                raise UsageError(f"--by {name}: {target} is {reason}, not a grouping key")
         resolved.append(target)
     return resolved
 

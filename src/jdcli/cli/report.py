@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -79,7 +79,14 @@ def report(
         for section in built.sections:
             if section.frame is None:
                 note(f"{section.title} skipped: {section.skipped}")
-        write_report(built, chosen, output, decimals)
+        write_report(built, chosen, output, decimals, inputs=package_files(folder))
+
+
+def package_files(folder: Path) -> list[Path | None]:
+    """The files a report reads (datapackage.json and every resource): -o must not hit them."""
+    from jdcli.datasets import resources
+
+    return [folder / "datapackage.json", *(resource.path for resource in resources(folder))]
 
 
 def report_format(fmt: Format, output: Path | None) -> Format:
@@ -103,15 +110,24 @@ def report_format(fmt: Format, output: Path | None) -> Format:
     return chosen
 
 
-def write_report(built: Report, fmt: Format, output: Path | None, decimals: int) -> None:
-    """To stdout, or atomically to ``output``."""
+def write_report(
+    built: Report,
+    fmt: Format,
+    output: Path | None,
+    decimals: int,
+    *,
+    inputs: Sequence[Path | None] = (),
+) -> None:
+    """To stdout, or atomically to ``output`` (never over one of ``inputs``)."""
     from jdcli.report_render import emit_report
 
     if output is None:
         emit_report(built, fmt, sys.stdout, decimals)
         sys.stdout.flush()
         return
-    write_atomically(output, lambda stream: emit_report(built, fmt, stream, decimals))
+    write_atomically(
+        output, lambda stream: emit_report(built, fmt, stream, decimals), inputs=inputs
+    )
 
 
 def resolve_package(dataset: str | None) -> tuple[Path, bool]:

@@ -117,6 +117,14 @@ MetricOpt = Annotated[
 ]
 
 #: Units that make a value a rate in percent (its change is in percentage points).
+#: Columns that cannot be --by keys in trends, and why.
+BY_RESERVED = {
+    "period": "the time axis every series is compared along",
+    "value": "the figure whose change is computed",
+    "reported_change_pct": "a published change checked against the values",
+    "reported_since": "the base period of a published change",
+    "reported_multiple": "a published multiple checked against the values",
+}
 RATE_UNITS = frozenset({"%", "pct", "percent", "percentage", "百分比", "％"})
 
 #: Rendered with this style when the change goes the desirable / undesirable way.
@@ -231,7 +239,7 @@ def compute(
     from jdcli.metrics.trends import PeriodError
 
     frame = long_format(loaded, by)
-    keys = resolve_names(by, loaded, "--by") if by else []
+    keys = resolve_names(by, loaded, "--by", reserved=BY_RESERVED) if by else []
     if "metric" in frame.columns:
         keys = [*[k for k in keys if k != "metric"], "metric"]
     if metrics:
@@ -316,7 +324,7 @@ def long_format(loaded: Loaded, by: list[str]) -> pd.DataFrame:
     figures = ("value", "reported_change_pct", "reported_multiple", "reported_since")
     if any(name in frame.columns for name in figures):
         return frame
-    keys = set(resolve_names(by, loaded, "--by")) if by else set()
+    keys = set(resolve_names(by, loaded, "--by", reserved=BY_RESERVED)) if by else set()
     candidates = [c for c in frame.columns if c not in loaded.headers and c not in keys]
     numeric = []
     for column in candidates:
@@ -334,14 +342,24 @@ def long_format(loaded: Loaded, by: list[str]) -> pd.DataFrame:
     ignored = [c for c in candidates if c not in numeric]
     if ignored:
         warn(f"{loaded.name}: ignored non-numeric column(s) {', '.join(map(str, ignored))}")
+    if "metric" in frame.columns:
+        raise InputError(
+            f"{loaded.name}: a metric column ({loaded.headers.get('metric', 'metric')}) but no "
+            "value column (数值/value); map one with --col value=NAME"
+        )
     id_columns = [c for c in frame.columns if c not in candidates]
-    long = frame.reset_index().melt(
-        id_vars=["line", *id_columns], value_vars=numeric, var_name="metric", value_name="value"
+    line = "\0line"  # not a name a file's column can clash with
+    long = (
+        frame.rename_axis(line)
+        .reset_index()
+        .melt(
+            id_vars=[line, *id_columns], value_vars=numeric, var_name="metric", value_name="value"
+        )
     )
     long["metric"] = long["metric"].astype("str")
     # One file line holds several figures: name each by its line and column in errors.
-    long.index = pd.Index(long["line"].astype("str") + ", column " + long["metric"])
-    return long.sort_values("line", kind="mergesort").drop(columns="line")
+    long.index = pd.Index(long[line].astype("str") + ", column " + long["metric"])
+    return long.sort_values(line, kind="mergesort").drop(columns=line)
 
 
 def read_figures(frame: pd.DataFrame, loaded: Loaded) -> pd.DataFrame:

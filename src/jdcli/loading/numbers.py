@@ -66,26 +66,33 @@ def parse_numbers(
 
 #: Float64 holds every integer below 2**53 exactly; a larger "count" may be silently rounded.
 MAX_COUNT = 2.0**53
+#: Magnitudes jdcli computes with: any sum, ratio or change of such numbers stays finite.
+MAX_MAGNITUDE = 1e100
+MIN_MAGNITUDE = 1e-100
 
 
 def _check_finite(
     raw: pd.Series, values: pd.Series, *, source: str, column: str, count: bool
 ) -> None:
-    """InputError for ``inf`` or an overflowing literal (``1e400``), and for counts too large
-    to hold exactly: shown as an empty cell or summed to infinity they would pass as data."""
+    """InputError for ``inf``, an overflowing literal (``1e400``), a magnitude outside
+    1e-100..1e100 (a ratio or change of such numbers could overflow to infinity), and counts
+    too large to hold exactly: shown as an empty cell they would pass as data."""
     import numpy as np
 
     magnitude = values.abs().astype("float64").to_numpy(na_value=0.0)
     infinite = ~np.isfinite(magnitude)
-    bad = infinite | (magnitude >= MAX_COUNT) if count else infinite
+    extreme = (magnitude > MAX_MAGNITUDE) | ((magnitude > 0) & (magnitude < MIN_MAGNITUDE))
+    too_big = (magnitude >= MAX_COUNT) if count else np.zeros(len(magnitude), dtype=bool)
+    bad = infinite | extreme | too_big
     if bool(bad.any()):
         position = int(np.argmax(bad))
         line = raw.index[position]
-        what = (
-            "is not a finite number"
-            if infinite[position]
-            else "is too large to be an exact count (2**53 or more)"
-        )
+        if infinite[position]:
+            what = "is not a finite number"
+        elif too_big[position]:
+            what = "is too large to be an exact count (2**53 or more)"
+        else:
+            what = "is outside the range jdcli computes with (magnitudes 1e-100 to 1e100)"
         raise InputError(f"{source} line {line}, column {column}: {raw.loc[line]!r} {what}")
 
 

@@ -28,6 +28,8 @@ def read_bytes(location: str | Path) -> tuple[str, bytes, Path | None]:
         return "<stdin>", sys.stdin.buffer.read(), None
     path = Path(location)
     name = str(location)
+    if not name:
+        raise InputError("an empty file name was given ('')")  # Path("") would mean "."
     if not path.exists():
         raise InputError(f"{name}: no such file")
     if path.is_dir():
@@ -48,9 +50,14 @@ def decode(name: str, data: bytes, encoding: str | None = None) -> tuple[str, st
     """
     if encoding:
         try:
-            codecs.lookup(encoding)
+            info = codecs.lookup(encoding)
         except LookupError:
-            raise InputError(f"unknown encoding {encoding!r} (try utf-8 or gb18030)") from None
+            info = None
+        # hex, base64, rot13 … are codecs but not text encodings: bytes.decode refuses them
+        if info is None:
+            raise InputError(f"unknown encoding {encoding!r} (try utf-8 or gb18030)")
+        if not getattr(info, "_is_text_encoding", True):
+            raise InputError(f"{encoding!r} is not a text encoding (try utf-8 or gb18030)")
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:
@@ -58,6 +65,8 @@ def decode(name: str, data: bytes, encoding: str | None = None) -> tuple[str, st
             raise InputError(
                 f"{name} line {line}: bytes that are not {encoding} at offset {exc.start}"
             ) from None
+        except (UnicodeError, LookupError) as exc:
+            raise InputError(f"{name}: cannot decode as {encoding} ({exc})") from None
         return text.removeprefix("\ufeff"), encoding
     if data.startswith(codecs.BOM_UTF8):
         return _strict(name, data[3:], "utf-8"), "utf-8-sig"

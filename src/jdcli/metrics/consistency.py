@@ -24,22 +24,43 @@ def total_rows(
     Series aligned with ``rows``.
     """
     columns = list(values)
-    data = rows[columns].astype("float64")
-    complete = data.notna().all(axis=1)
-    data = data.where(complete, 0.0)
-    keys = [rows[c] for c in within]
-    if keys:
-        grouped = data.groupby(keys, dropna=False, sort=False)
-        sums = grouped.transform("sum")
-        sizes = complete.groupby(keys, dropna=False, sort=False).transform("sum")
+    none = pd.Series(False, index=rows.index, dtype="bool")
+    if not columns or rows.empty:
+        return none
+    data = rows[columns].astype("float64").to_numpy(na_value=np.nan)
+    complete = ~np.isnan(data).any(axis=1)
+    if within:
+        keys = list(within)
+        if len(keys) == 1:
+            codes = np.asarray(pd.factorize(rows[keys[0]], use_na_sentinel=False)[0], np.intp)
+        else:
+            codes = np.asarray(rows.groupby(keys, dropna=False, sort=False).ngroup(), np.intp)
     else:
-        sums = pd.DataFrame(
-            np.broadcast_to(data.sum().to_numpy(), data.shape), index=data.index, columns=columns
-        )
-        sizes = pd.Series(int(complete.sum()), index=data.index)
-    row = data.to_numpy()
-    others = sums.to_numpy() - row
-    equal = np.isclose(row, others, rtol=1e-9, atol=0.0).all(axis=1)
-    nonzero = (np.abs(sums.to_numpy()) > 0).any(axis=1)
-    flagged = equal & nonzero & complete.to_numpy() & (sizes.to_numpy() >= 3)
+        codes = np.zeros(len(rows), dtype=np.intp)
+    groups = int(codes.max()) + 1
+    # Group sums by bincount (linear); the first column picks the few candidate rows, the
+    # others are checked on those only, so millions of daily rows cost little.
+    sums = [
+        np.bincount(codes, weights=np.where(complete, data[:, i], 0.0), minlength=groups)
+        for i in range(len(columns))
+    ]
+    candidates = np.flatnonzero(complete & _equal(data[:, 0], sums[0][codes] - data[:, 0]))
+    if candidates.size == 0:
+        return none
+    group = codes[candidates]
+    values_ok = np.ones(candidates.size, dtype=bool)
+    nonzero = np.zeros(candidates.size, dtype=bool)
+    for i in range(len(columns)):
+        row = data[candidates, i]
+        values_ok &= _equal(row, sums[i][group] - row)
+        nonzero |= sums[i][group] != 0
+    sizes = np.bincount(codes, weights=complete, minlength=groups)[group]
+    flagged = np.zeros(len(rows), dtype=bool)
+    flagged[candidates] = values_ok & nonzero & (sizes >= 3)
     return pd.Series(flagged, index=rows.index, dtype="bool")
+
+
+def _equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    # exact for whole counts; a relative 1e-9 absorbs float noise in fractional sums
+    result: np.ndarray = np.abs(a - b) <= 1e-9 * np.abs(b)
+    return result
