@@ -63,8 +63,9 @@ def load(
     """Load ``location`` (a path or ``-`` for stdin) against ``schema``."""
     source = read_source(location, encoding)
     if name is not None:
-        source = Source(name=name, text=source.text, encoding=source.encoding, path=source.path)
-    raw = parse_table(source, delimiter)
+        source = source.renamed(name)
+    numeric = _numeric_headers(source, schema, col_map or {}, filters or {}, delimiter)
+    raw = parse_table(source, delimiter, numeric)
     headers = [str(c) for c in raw.columns]
     found = resolve_columns(headers, schema, source.name, col_map or {})
     required = check_required(found, headers, schema, source.name)
@@ -73,6 +74,9 @@ def load(
         frame = apply_filters(frame, filters, found, source.name)
     for column in schema.columns:
         if column.name in frame.columns and column.kind in ("count", "number"):
+            if frame[column.name].dtype == "float64":  # already parsed by the CSV reader
+                frame[column.name] = frame[column.name].astype("Float64")
+                continue
             frame[column.name] = parse_numbers(
                 frame[column.name],
                 source=source.name,
@@ -88,6 +92,47 @@ def load(
         headers=found,
         required=required,
     )
+
+
+def _numeric_headers(
+    source: Source,
+    schema: Schema,
+    col_map: Mapping[str, str],
+    filters: Mapping[str, Sequence[str]],
+    delimiter: str | None,
+) -> dict[str, bool]:
+    """Headers (as written) of the schema's numeric columns, each with whether it must be
+    non-negative: the CSV reader may parse these directly. Any doubt gives none, and the
+    strict path then reports problems in its usual order. A column used in ``--filter`` is
+    compared as written, so it stays text."""
+    from jdcli.errors import JdcliError
+    from jdcli.loading.table import sniff_delimiter
+
+    head = source.head(65536)
+    if b"\n" not in head:
+        return {}
+    try:
+        first_line = head.split(b"\n", 1)[0].decode("utf-8")
+    except UnicodeDecodeError:
+        return {}
+    if '"' in first_line:
+        return {}
+    sep = delimiter or sniff_delimiter(first_line)
+    headers = [h.strip() for h in first_line.split(sep)]
+    try:
+        found = resolve_columns(headers, schema, source.name, col_map)
+    except JdcliError:
+        return {}
+    filtered = {key.strip().casefold() for key in filters}
+    numeric = {}
+    for column in schema.columns:
+        actual = found.get(column.name)
+        if actual is None or column.kind not in ("count", "number"):
+            continue
+        if {column.name.casefold(), actual.strip().casefold()} & filtered:
+            continue
+        numeric[actual] = column.kind == "count"
+    return numeric
 
 
 def apply_filters(

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from jdcli.errors import InputError
+from jdcli.loading.numbers import MISSING_TOKENS
 from jdcli.loading.source import Source
 
 if TYPE_CHECKING:
@@ -40,17 +42,32 @@ def _line_of(text: str, fragment: str) -> int | None:
     return text.count("\n", 0, position) + 1 if position >= 0 else None
 
 
-def parse_table(source: Source, delimiter: str | None = None) -> pd.DataFrame:
-    """All cells as strings, headers stripped; index = line number in the file (header is 1)."""
+def parse_table(
+    source: Source, delimiter: str | None = None, numeric: Mapping[str, bool] | None = None
+) -> pd.DataFrame:
+    """All cells as strings, headers stripped; index = line number in the file (header is 1).
+
+    ``numeric`` names headers (as written, stripped) whose cells should be numbers, each with
+    whether it must be non-negative. When every such cell is a plain number or a missing token,
+    those columns come back already parsed as ``float64`` (NaN for missing), read by the CSV
+    reader in C++; otherwise, or on any doubt, every column is text as without ``numeric``,
+    so that the number parser can report the exact cell.
+    """
     import pandas as pd
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    text = source.text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
+    payload = source.payload()
+    if _blank(payload):
         raise InputError(f"{source.name}: the file is empty (no header row)")
-    first_line = text.split("\n", 1)[0]
+    end = payload.find(b"\n")
+    first_line = (payload if end < 0 else payload[:end]).decode("utf-8")
     sep = delimiter or sniff_delimiter(first_line)
+    quoted = b'"' in payload
+    if numeric:
+        typed = _parse_typed(source, payload, first_line, sep, numeric, quoted)
+        if typed is not None:
+            return typed
     invalid: list[tuple[int, int, str]] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -59,11 +76,13 @@ def parse_table(source: Source, delimiter: str | None = None) -> pd.DataFrame:
 
     try:
         arrow_table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            pa.py_buffer(payload),
             read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(
                 delimiter=sep,
-                newlines_in_values=True,
+                # Only a quoted cell can hold a newline; without quotes the reader can split
+                # the file into blocks and parse them in parallel.
+                newlines_in_values=quoted,
                 ignore_empty_lines=False,
                 invalid_row_handler=on_invalid,
             ),
@@ -74,7 +93,9 @@ def parse_table(source: Source, delimiter: str | None = None) -> pd.DataFrame:
             ),
         )
     except pa.ArrowInvalid as exc:
-        raise _structure_error(source.name, text, sep, invalid, str(exc)) from None
+        raise _structure_error(
+            source.name, payload.decode("utf-8"), sep, invalid, str(exc)
+        ) from None
     if arrow_table.num_columns and not all(
         pa.types.is_string(t) or pa.types.is_large_string(t) for t in arrow_table.schema.types
     ):
@@ -84,11 +105,112 @@ def parse_table(source: Source, delimiter: str | None = None) -> pd.DataFrame:
     _check_header(source.name, header)
     body = frame.iloc[1:]
     body.columns = pd.Index(header)
-    body.index = pd.Index(_line_numbers(text, sep, len(body)), name="line")
+    body.index = pd.Index(_line_numbers(payload, quoted, sep, len(body)), name="line")
     blank = (body == "").all(axis=1) if len(body.columns) else None
     if blank is not None and bool(blank.any()):
         body = body.loc[~blank]
-    return body
+    result: pd.DataFrame = body
+    return result
+
+
+def _blank(payload: bytes) -> bool:
+    """Whether the content is only whitespace (as ``str.strip`` sees it), without decoding a
+    large file: the first 64 KiB nearly always settle it."""
+    head = payload[:65536]
+    if head.decode("utf-8", "ignore").strip():
+        return False
+    return len(payload) <= len(head) or not payload.decode("utf-8").strip()
+
+
+def _missing_spellings() -> list[str]:
+    spellings = {"NaN"}
+    for token in MISSING_TOKENS:
+        spellings.update({token, token.upper(), token.title(), token.capitalize()})
+    return sorted(spellings)
+
+
+def _parse_typed(
+    source: Source,
+    payload: bytes,
+    first_line: str,
+    sep: str,
+    numeric: Mapping[str, bool],
+    quoted: bool,
+) -> pd.DataFrame | None:
+    """The table with ``numeric`` columns parsed by the CSV reader, or None to fall back.
+
+    Only the easy case is taken: an unquoted header, a rectangular body, numeric cells that
+    are plain numbers or missing tokens, no negative where counts are expected, no inf/nan
+    spelled as a number, and blank rows only where a line is truly blank. Anything else goes
+    the strict text path, which finds and reports the offending cell exactly.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    if '"' in first_line:
+        return None
+    header = [h.strip() for h in first_line.split(sep)]
+    try:
+        _check_header(source.name, header)
+    except InputError:
+        return None
+    positions = {i: numeric[h] for i, h in enumerate(header) if h in numeric}
+    if not positions:
+        return None
+    names = [f"f{i}" for i in range(len(header))]
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(payload),
+            read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep, newlines_in_values=quoted, ignore_empty_lines=False
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={
+                    name: pa.float64() if i in positions else pa.string()
+                    for i, name in enumerate(names)
+                },
+                null_values=_missing_spellings(),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # ragged, unconvertible or empty: the text path says exactly what
+    if table.num_columns != len(header) or table.num_rows == 0:
+        return None
+    blank = None
+    for i, name in enumerate(names):
+        column = table[name]
+        if i in positions:
+            values = column.drop_null()
+            if pc.any(pc.invert(pc.is_finite(values))).as_py():
+                return None  # inf or nan written as a number: the text path decides
+            if positions[i] and pc.any(pc.less(values, 0)).as_py():
+                return None  # a negative count: the text path reports the cell as written
+            empty = pc.is_null(column)
+        else:
+            empty = pc.equal(column, "")
+        blank = empty if blank is None else pc.and_(blank, empty)
+    keep: Any = None
+    if blank is not None and bool(pc.any(blank).as_py()):
+        # A numeric NaN may have been "NA" rather than an empty cell: confirm in the text.
+        if quoted:
+            return None
+        rows = pc.indices_nonzero(blank).to_pylist()
+        lines = payload.split(b"\n")
+        if any(lines[row + 1].replace(sep.encode(), b"") for row in rows):
+            return None
+        keep = pc.invert(blank)
+    frame = table.to_pandas()
+    frame.columns = pd.Index(header)
+    frame.index = pd.Index(_line_numbers(payload, quoted, sep, len(frame)), name="line")
+    if keep is not None:
+        frame = frame.loc[keep.to_numpy(zero_copy_only=False)]
+    result: pd.DataFrame = frame
+    return result
 
 
 def _check_header(name: str, header: list[str]) -> None:
@@ -104,10 +226,11 @@ def _check_header(name: str, header: list[str]) -> None:
         seen[key] = position
 
 
-def _line_numbers(text: str, sep: str, rows: int) -> list[int]:
+def _line_numbers(payload: bytes, quoted: bool, sep: str, rows: int) -> list[int] | range:
     """File line of each data row; exact even when quoted cells span lines."""
-    if '"' not in text:
-        return list(range(2, rows + 2))
+    if not quoted:
+        return range(2, rows + 2)
+    text = payload.decode("utf-8")
     reader = csv.reader(io.StringIO(text), delimiter=sep)
     next(reader, None)
     numbers = []
