@@ -59,7 +59,7 @@ def _compare(left: pd.DataFrame, right: pd.DataFrame, keys: Sequence[str]) -> li
             row = both.iloc[first]
             problems.append(
                 f"{int((~same).sum())} value(s) differ in {column}, e.g. "
-                f"{tuple(row[k] for k in keys)}: {row[column]!r} vs {row[column + '__r']!r}"
+                f"{tuple(str(row[k]) for k in keys)}: {row[column]} vs {row[column + '__r']}"
             )
     if not shared:
         problems.append("no common value columns to compare")

@@ -118,10 +118,10 @@ def staffing(scale: float, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.D
     clients_frame = pd.DataFrame(
         {"unit": names, "period": year, "clients": clients.astype(np.int64)}
     )
-    # 0.5% of rows only in one file or the other.
-    only = rng.random(len(unit))
-    staff_frame = staff_frame.loc[only >= 0.005].reset_index(drop=True)
-    clients_frame = clients_frame.loc[(only < 0.0025) | (only >= 0.005)].reset_index(drop=True)
+    # One row in 200 only in the staff file, one in 200 only in the clients file.
+    only = np.arange(len(unit)) % 200
+    staff_frame = staff_frame.loc[only != 7].reset_index(drop=True)
+    clients_frame = clients_frame.loc[only != 3].reset_index(drop=True)
     # Files are not sorted the same way.
     clients_frame = clients_frame.sample(frac=1.0, random_state=rng.integers(0, 2**31))
     return staff_frame, clients_frame.reset_index(drop=True)

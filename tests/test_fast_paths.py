@@ -3,7 +3,9 @@ distinct cells, the integer-code census mean, vectorised CSV number formatting."
 
 from __future__ import annotations
 
+import io
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -241,3 +243,31 @@ def test_census_mean_matches_two_stage_groupby(rows: list[tuple[str, str, int, i
         means = _mean_over_instants(parts, unit_keys, "capacity", "occupied", [])
         reference = occupancy_rate(means, keys, unit=["facility"], period="period")
         assert_frame_equal(result, reference)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_for_large_inputs_on_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jdcli.cli import common
+
+    path = tmp_path / "beds.csv"
+    path.write_text("facility,capacity,occupied\n" + "A,10,9\n" * 2000, encoding="utf-8")
+    monkeypatch.setenv("TERM", "xterm")
+
+    def run(stream: io.StringIO) -> str:
+        monkeypatch.setattr(sys, "stderr", stream)
+        loaded = common.load_input(
+            str(path), OCCUPANCY, "occupancy", col=None, filters=None, encoding=None
+        )
+        assert len(loaded.frame) == 2000
+        return stream.getvalue()
+
+    assert run(_Terminal()) == ""  # under the size limit
+    monkeypatch.setattr(common, "PROGRESS_FROM_BYTES", 1000)
+    assert "Reading beds.csv" in run(_Terminal())
+    assert run(io.StringIO()) == ""  # not a terminal: silent

@@ -6,7 +6,7 @@ the CSV strictly, maps headers to canonical columns, applies ``--filter`` and pa
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,19 +59,25 @@ def load(
     encoding: str | None = None,
     name: str | None = None,
     delimiter: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Loaded:
-    """Load ``location`` (a path or ``-`` for stdin) against ``schema``."""
+    """Load ``location`` (a path or ``-`` for stdin) against ``schema``.
+
+    ``progress(done, total)``, when given, is told how many bytes have been parsed.
+    """
     source = read_source(location, encoding)
     if name is not None:
         source = source.renamed(name)
     numeric = _numeric_headers(source, schema, col_map or {}, filters or {}, delimiter)
-    raw = parse_table(source, delimiter, numeric)
+    raw = parse_table(source, delimiter, numeric, progress)
+    name, path, used = source.name, source.path, source.encoding
+    del source  # the file's bytes: no longer needed, free them before the numbers are parsed
     headers = [str(c) for c in raw.columns]
-    found = resolve_columns(headers, schema, source.name, col_map or {})
-    required = check_required(found, headers, schema, source.name)
+    found = resolve_columns(headers, schema, name, col_map or {})
+    required = check_required(found, headers, schema, name)
     frame = raw.rename(columns={actual: canonical for canonical, actual in found.items()})
     if filters:
-        frame = apply_filters(frame, filters, found, source.name)
+        frame = apply_filters(frame, filters, found, name)
     for column in schema.columns:
         if column.name in frame.columns and column.kind in ("count", "number"):
             if frame[column.name].dtype == "float64":  # already parsed by the CSV reader
@@ -79,16 +85,16 @@ def load(
                 continue
             frame[column.name] = parse_numbers(
                 frame[column.name],
-                source=source.name,
+                source=name,
                 column=found[column.name],
                 allow_percent=column.kind == "number",
                 non_negative=column.kind == "count",
             )
     return Loaded(
         frame=frame,
-        name=source.name,
-        path=source.path,
-        encoding=source.encoding,
+        name=name,
+        path=path,
+        encoding=used,
         headers=found,
         required=required,
     )

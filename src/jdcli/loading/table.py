@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from jdcli.errors import InputError
@@ -42,8 +42,14 @@ def _line_of(text: str, fragment: str) -> int | None:
     return text.count("\n", 0, position) + 1 if position >= 0 else None
 
 
+Progress = Callable[[int, int], None]
+
+
 def parse_table(
-    source: Source, delimiter: str | None = None, numeric: Mapping[str, bool] | None = None
+    source: Source,
+    delimiter: str | None = None,
+    numeric: Mapping[str, bool] | None = None,
+    progress: Progress | None = None,
 ) -> pd.DataFrame:
     """All cells as strings, headers stripped; index = line number in the file (header is 1).
 
@@ -51,7 +57,8 @@ def parse_table(
     whether it must be non-negative. When every such cell is a plain number or a missing token,
     those columns come back already parsed as ``float64`` (NaN for missing), read by the CSV
     reader in C++; otherwise, or on any doubt, every column is text as without ``numeric``,
-    so that the number parser can report the exact cell.
+    so that the number parser can report the exact cell. ``progress(done, total)`` is called
+    with the bytes parsed so far (from the reader's threads).
     """
     import pandas as pd
     import pyarrow as pa
@@ -65,7 +72,7 @@ def parse_table(
     sep = delimiter or sniff_delimiter(first_line)
     quoted = b'"' in payload
     if numeric:
-        typed = _parse_typed(source, payload, first_line, sep, numeric, quoted)
+        typed = _parse_typed(source, payload, first_line, sep, numeric, quoted, progress)
         if typed is not None:
             return typed
     invalid: list[tuple[int, int, str]] = []
@@ -76,7 +83,7 @@ def parse_table(
 
     try:
         arrow_table = pacsv.read_csv(
-            pa.py_buffer(payload),
+            _input(payload, progress),
             read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(
                 delimiter=sep,
@@ -113,6 +120,31 @@ def parse_table(
     return result
 
 
+class _Reporting(io.RawIOBase):
+    """``payload`` as a file that reports how far it has been read."""
+
+    def __init__(self, payload: bytes, progress: Progress) -> None:
+        self._view = memoryview(payload)
+        self._position = 0
+        self._progress = progress
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = min(len(buffer), len(self._view) - self._position)
+        buffer[:size] = self._view[self._position : self._position + size]
+        self._position += size
+        self._progress(self._position, len(self._view))
+        return size
+
+
+def _input(payload: bytes, progress: Progress | None) -> Any:
+    import pyarrow as pa
+
+    return pa.py_buffer(payload) if progress is None else _Reporting(payload, progress)
+
+
 def _blank(payload: bytes) -> bool:
     """Whether the content is only whitespace (as ``str.strip`` sees it), without decoding a
     large file: the first 64 KiB nearly always settle it."""
@@ -136,6 +168,7 @@ def _parse_typed(
     sep: str,
     numeric: Mapping[str, bool],
     quoted: bool,
+    progress: Progress | None = None,
 ) -> pd.DataFrame | None:
     """The table with ``numeric`` columns parsed by the CSV reader, or None to fall back.
 
@@ -162,14 +195,15 @@ def _parse_typed(
     names = [f"f{i}" for i in range(len(header))]
     try:
         table = pacsv.read_csv(
-            pa.py_buffer(payload),
+            _input(payload, progress),
             read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(
                 delimiter=sep, newlines_in_values=quoted, ignore_empty_lines=False
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types={
-                    name: pa.float64() if i in positions else pa.string()
+                    # large_string is what pandas' str dtype holds: no cast on conversion.
+                    name: pa.float64() if i in positions else pa.large_string()
                     for i, name in enumerate(names)
                 },
                 null_values=_missing_spellings(),
@@ -204,7 +238,8 @@ def _parse_typed(
         if any(lines[row + 1].replace(sep.encode(), b"") for row in rows):
             return None
         keep = pc.invert(blank)
-    frame = table.to_pandas()
+    frame = table.to_pandas(self_destruct=True)
+    del table
     frame.columns = pd.Index(header)
     frame.index = pd.Index(_line_numbers(payload, quoted, sep, len(frame)), name="line")
     if keep is not None:
