@@ -183,6 +183,8 @@ def drop_incomplete(
             f"{source} line {line}, column {empty[0] if empty else columns[0]}: missing value "
             f"({count} row(s) incomplete; drop --strict to skip them)"
         )
+    if not count:
+        return frame, 0  # nothing to drop: no copy of a large frame
     return frame.loc[~incomplete], count
 
 

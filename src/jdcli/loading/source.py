@@ -38,9 +38,23 @@ class Source:
     @property
     def text(self) -> str:
         if self._text is None:
-            assert self._data is not None
-            self._text = self._data.decode("utf-8")
+            self._text = self._bytes().decode("utf-8")
         return self._text
+
+    def _bytes(self) -> bytes:
+        if self._data is not None:
+            return self._data
+        assert self.path is not None, "only a file's bytes are released"
+        return self.path.read_bytes()
+
+    def release(self) -> bool:
+        """Let go of the bytes of a plain UTF-8 file with ``\\n`` endings, so that the CSV
+        reader can read the file itself (a large file is then never in memory twice); they are
+        read again if asked for. False (nothing released) for stdin, decoded text or CR."""
+        if self.path is None or self._data is None or b"\r" in self._data:
+            return False
+        self._data = None
+        return True
 
     def renamed(self, name: str) -> Source:
         """The same content under another name (for messages)."""
@@ -48,12 +62,12 @@ class Source:
 
     def head(self, size: int) -> bytes:
         """The first ``size`` bytes (about) of :meth:`payload`, without copying the rest."""
-        data = self._data[:size] if self._data is not None else self.text[:size].encode("utf-8")
+        data = self._bytes()[:size] if self._text is None else self.text[:size].encode("utf-8")
         return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
     def payload(self) -> bytes:
         """The content as UTF-8 bytes with ``\\n`` line endings (what the CSV parser reads)."""
-        data = self._data if self._data is not None else self.text.encode("utf-8")
+        data = self._bytes() if self._text is None else self.text.encode("utf-8")
         if b"\r" in data:
             data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         return data

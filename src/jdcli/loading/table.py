@@ -72,9 +72,16 @@ def parse_table(
     sep = delimiter or sniff_delimiter(first_line)
     quoted = b'"' in payload
     if numeric:
-        typed = _parse_typed(source, payload, first_line, sep, numeric, quoted, progress)
+        # The reader may read a plain file itself: its bytes need not stay in memory meanwhile.
+        direct = progress is None and not quoted and source.release()
+        if direct:
+            payload = b""  # drop this reference too
+        typed = _parse_typed(
+            source, None if direct else payload, first_line, sep, numeric, quoted, progress
+        )
         if typed is not None:
             return typed
+        payload = source.payload()
     invalid: list[tuple[int, int, str]] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -163,7 +170,7 @@ def _missing_spellings() -> list[str]:
 
 def _parse_typed(
     source: Source,
-    payload: bytes,
+    payload: bytes | None,
     first_line: str,
     sep: str,
     numeric: Mapping[str, bool],
@@ -195,7 +202,7 @@ def _parse_typed(
     names = [f"f{i}" for i in range(len(header))]
     try:
         table = pacsv.read_csv(
-            _input(payload, progress),
+            str(source.path) if payload is None else _input(payload, progress),
             read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(
                 delimiter=sep, newlines_in_values=quoted, ignore_empty_lines=False
@@ -234,14 +241,16 @@ def _parse_typed(
         if quoted:
             return None
         rows = pc.indices_nonzero(blank).to_pylist()
-        lines = payload.split(b"\n")
+        lines = (source.payload() if payload is None else payload).split(b"\n")
         if any(lines[row + 1].replace(sep.encode(), b"") for row in rows):
             return None
         keep = pc.invert(blank)
     frame = table.to_pandas(self_destruct=True)
     del table
     frame.columns = pd.Index(header)
-    frame.index = pd.Index(_line_numbers(payload, quoted, sep, len(frame)), name="line")
+    if quoted and payload is None:
+        payload = source.payload()
+    frame.index = pd.Index(_line_numbers(payload or b"", quoted, sep, len(frame)), name="line")
     if keep is not None:
         frame = frame.loc[keep.to_numpy(zero_copy_only=False)]
     result: pd.DataFrame = frame

@@ -174,37 +174,42 @@ def _mean_census(
     """
     if not unit_keys or bool(data[[*unit_keys, instant, cap, occ]].isna().any().any()):
         return None
-    rows = len(data)
-    codes: list[np.ndarray] = []
+    # One integer per row for its unit, combined from each key's sorted codes; arithmetic in
+    # place, since a census can have millions of rows.
     uniques: list[pd.Index] = []
+    combined = np.zeros(len(data), dtype=np.int64)
     cells = 1
     for key in unit_keys:
         code, unique = pd.factorize(data[key], sort=True)
-        codes.append(code.astype(np.int64))
         uniques.append(pd.Index(unique))
         cells *= max(len(unique), 1)
-    if cells >= 2**62:
-        return None
-    combined = np.zeros(rows, dtype=np.int64)
-    for code, unique in zip(codes, uniques, strict=True):
-        combined = combined * len(unique) + code
+        if cells >= 2**62:
+            return None
+        combined *= len(unique)
+        combined += code
+        del code
     # Dense unit ids in sorted key order (what groupby(sort=True) gives).
-    if cells <= max(2 * rows, 1 << 20):
+    if cells <= max(2 * len(data), 1 << 20):
         present = np.bincount(combined, minlength=cells) > 0
-        dense = np.cumsum(present) - 1
-        unit = dense[combined]
+        unit = (np.cumsum(present) - 1)[combined]
         cell_of_unit = np.flatnonzero(present)
     else:
         unit, cell_index = pd.factorize(combined, sort=True)
         cell_of_unit = np.asarray(cell_index, dtype=np.int64)
+    del combined
     units = len(cell_of_unit)
     moment, moments = pd.factorize(data[instant])
     width = max(len(moments), 1)
     # Distinct (unit, instant) pairs: sorting integers is far quicker than hashing them.
-    pairs = np.sort(unit.astype(np.int64) * width + moment)
+    pairs = unit.astype(np.int64)
+    pairs *= width
+    pairs += moment
+    del moment
+    pairs.sort()
     first = np.ones(len(pairs), dtype=bool)
-    first[1:] = pairs[1:] != pairs[:-1]
+    np.not_equal(pairs[1:], pairs[:-1], out=first[1:])
     instants = np.bincount(pairs[first] // width, minlength=units)
+    del pairs, first
     result: dict[str, object] = {}
     remainder = cell_of_unit
     for key, unique in reversed(list(zip(unit_keys, uniques, strict=True))):
