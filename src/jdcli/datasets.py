@@ -93,7 +93,9 @@ def package_source(folder: Path) -> str:
         return ""
     first = sources[0]
     date = first.get("date")
-    return f"{first.get('title', '')}" + (f", {date}" if date and str(date) not in first.get("title", "") else "")
+    return f"{first.get('title', '')}" + (
+        f", {date}" if date and str(date) not in first.get("title", "") else ""
+    )
 
 
 def default_resource(command: str, dataset: str = DEFAULT_DATASET) -> Resource:

@@ -17,7 +17,9 @@ def round_half_up(value: float, decimals: int) -> Decimal:
     return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
-def format_number(value: float, decimals: int, *, thousands: bool = True, sign: bool = False) -> str:
+def format_number(
+    value: float, decimals: int, *, thousands: bool = True, sign: bool = False
+) -> str:
     """A number for people: half-up at ``decimals`` places, thousands separators.
 
     Integral values print without decimals (``7,654``); others with exactly ``decimals``.

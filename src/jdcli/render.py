@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TextIO
 
 from jdcli.formatting import format_machine, format_number
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """Output formats accepted by ``--format``."""
 
     AUTO = "auto"
@@ -220,15 +220,33 @@ def to_delimited(frame: pd.DataFrame, stream: TextIO, options: RenderOptions, se
     """CSV/TSV: header row, ``\\n`` endings, full precision, empty for undefined."""
     if options.excel:
         stream.write("\ufeff")
-    writer = csv.writer(stream, delimiter=sep, lineterminator="\n")
-    writer.writerow([str(c) for c in frame.columns])
+    header = [str(c) for c in frame.columns]
     columns = []
+    has_cr = any("\r" in c for c in header)
     for name in frame.columns:
         cells = machine_strings(frame[name])
-        if options.excel and not _is_numeric(frame[name]):
-            cells = [_neutralise(c) for c in cells]
+        if not _is_numeric(frame[name]):
+            if options.excel:
+                cells = [_neutralise(c) for c in cells]
+            has_cr = has_cr or any("\r" in c for c in cells)
         columns.append(cells)
+    if options.excel:
+        header = [_neutralise(c) for c in header]
+    if has_cr:
+        # The csv module quotes a field holding "\n" but not a bare "\r" (with "\n" line
+        # endings); unquoted, a reader would see a line break there.
+        for row in [header, *zip(*columns, strict=True)]:
+            stream.write(sep.join(_quote(cell, sep) for cell in row) + "\n")
+        return
+    writer = csv.writer(stream, delimiter=sep, lineterminator="\n")
+    writer.writerow(header)
     writer.writerows(zip(*columns, strict=True))
+
+
+def _quote(cell: str, sep: str) -> str:
+    if sep in cell or any(char in cell for char in '"\r\n'):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
 
 
 def to_csv(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> None:
@@ -271,17 +289,17 @@ def to_markdown(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> 
     rows = [[_md_escape(c) for c in row] for row in rows]
     align = ["right" if n else "left" for n in numeric_columns(frame)]
     if options.title:
-        stream.write(f"**{_md_escape(options.title)}**\n\n")
+        stream.write(f"**{_md_escape(safe_text(options.title))}**\n\n")
     table = tabulate(
         rows,
-        headers=[_md_escape(str(c)) for c in frame.columns],
+        headers=[_md_escape(safe_text(str(c))) for c in frame.columns],
         tablefmt="github",
         colalign=align or None,
         disable_numparse=True,
     )
     stream.write(table.rstrip("\n") + "\n")
     if options.caption:
-        stream.write(f"\n{_md_escape(options.caption)}\n")
+        stream.write(f"\n{_md_escape(safe_text(options.caption))}\n")
 
 
 def _md_escape(text: str) -> str:
@@ -319,14 +337,16 @@ def to_table(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> Non
         markup=False,
     )
     table = Table(
-        title=Text(options.title) if options.title else None,
-        caption=Text(options.caption) if options.caption else None,
+        title=Text(safe_text(options.title)) if options.title else None,
+        caption=Text(safe_text(options.caption)) if options.caption else None,
         caption_justify="left",
         show_lines=False,
     )
     numeric = numeric_columns(frame)
     for name, is_num in zip(frame.columns, numeric, strict=True):
-        table.add_column(Text(str(name)), justify="right" if is_num else "left", overflow="fold")
+        table.add_column(
+            Text(safe_text(str(name))), justify="right" if is_num else "left", overflow="fold"
+        )
     columns = [str(c) for c in frame.columns]
     for i, row in enumerate(human_rows(frame, options.decimals)):
         cells = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Annotated
 
 import typer
@@ -32,7 +31,9 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = False,
 ) -> None:
     """Drug-control program statistics from CSV."""
@@ -44,6 +45,7 @@ COMMAND_MODULES = ("occupancy", "trends", "staffing", "verify", "report", "datas
 def _register() -> None:
     # Each command module adds itself to ``app`` when imported; the imports stay light (no
     # pandas). Listed in the order ``--help`` shows them; a module not written yet is skipped.
+    import importlib
     import importlib.util
 
     for name in COMMAND_MODULES:

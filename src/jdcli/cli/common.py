@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -51,14 +52,17 @@ OutputOpt = Annotated[
 ]
 DecimalsOpt = Annotated[
     int,
-    typer.Option("--decimals", min=0, max=12, help="Decimal places in tables and Markdown (half-up)."),
+    typer.Option(
+        "--decimals", min=0, max=12, help="Decimal places in tables and Markdown (half-up)."
+    ),
 ]
 ColOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--col",
         metavar="CANONICAL=ACTUAL",
-        help="Map a column of the file to a canonical name, e.g. --col capacity=核定床位. Repeatable.",
+        help="Map a column of the file to a canonical name, e.g. --col capacity=核定床位. "
+        "Repeatable.",
         show_default=False,
     ),
 ]
@@ -184,7 +188,11 @@ def load_input(
 
         resource = default_resource(command)
         return load(
-            resource.path, schema, col_map=col_map, filters=filter_map, encoding=encoding,
+            resource.path,
+            schema,
+            col_map=col_map,
+            filters=filter_map,
+            encoding=encoding,
             name=resource.label,
         )
     with reading_progress(file) as progress:
@@ -273,25 +281,42 @@ def write_output(
     write_atomically(output, lambda stream: emit(frame, chosen, stream, options), inputs=inputs)
 
 
-def write_atomically(
-    output: Path, render: Any, *, inputs: Sequence[Path | None] = ()
-) -> None:
+def write_atomically(output: Path, render: Any, *, inputs: Sequence[Path | None] = ()) -> None:
     """Call ``render(stream)`` on a temporary file next to ``output``, then rename it into place."""
     for source in inputs:
         if source is not None and output.exists() and _same_file(output, source):
             raise UsageError(f"-o {output}: refusing to overwrite the input file")
+    if output.is_dir():
+        raise UsageError(f"-o {output}: is a directory; give a file name")
     folder = output.parent if str(output.parent) else Path(".")
     if not folder.is_dir():
         raise UsageError(f"-o {output}: folder {folder} does not exist")
-    fd, temp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
     try:
+        fd, temp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise UsageError(f"-o {output}: cannot write in {folder} ({exc.strerror or exc})") from None
+    try:
+        # mkstemp makes the file private (0600); give it the mode a plain write would have.
+        os.fchmod(fd, _file_mode(output))
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
             render(stream)
         os.replace(temp, output)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(temp)
+        if isinstance(exc, OSError):
+            raise UsageError(f"-o {output}: cannot write ({exc.strerror or exc})") from None
         raise
+
+
+def _file_mode(output: Path) -> int:
+    """The mode of the file being replaced, or what the umask gives a new file."""
+    try:
+        return stat.S_IMODE(output.stat().st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -35,10 +35,6 @@ if TYPE_CHECKING:
     from jdcli.loading import Loaded
 
 
-class Freq(str):
-    pass
-
-
 FreqOpt = Annotated[
     str | None,
     typer.Option(
@@ -102,14 +98,21 @@ def occupancy(
     with reported_errors():
         from jdcli.loading.schemas import OCCUPANCY
 
-        loaded = load_input(file, OCCUPANCY, "occupancy", col=col, filters=filters, encoding=encoding)
+        loaded = load_input(
+            file, OCCUPANCY, "occupancy", col=col, filters=filters, encoding=encoding
+        )
         result = compute(loaded, by or [], freq, as_of, parse_bands(bands), not no_total, strict)
         if explain:
             result["explain"] = explain_column(result, decimals)
         write_output(
-            result, fmt, output,
+            result,
+            fmt,
+            output,
             RenderOptions(
-                decimals=decimals, title="Bed occupancy", caption=caption(loaded, bands), excel=excel
+                decimals=decimals,
+                title="Bed occupancy",
+                caption=caption(loaded, bands),
+                excel=excel,
             ),
             inputs=[loaded.path],
         )
@@ -123,7 +126,9 @@ def parse_bands(text: str) -> tuple[float, float, float]:
     except ValueError:
         values = ()
     if len(values) != 3 or not values[0] < values[1] <= values[2]:
-        raise UsageError(f"--bands expects three increasing percentages like 85,92,100, got {text!r}")
+        raise UsageError(
+            f"--bands expects three increasing percentages like 85,92,100, got {text!r}"
+        )
     return values[0], values[1], values[2]
 
 
@@ -146,9 +151,12 @@ def compute(
     frame, skipped = drop_incomplete(frame, needed, strict=strict, source=loaded.name)
     if skipped:
         warn(f"{loaded.name}: skipped {skipped} row(s) with a missing {' or '.join(needed)} value")
+    warn_total_rows(frame, needed, loaded.name)
     if frame.empty:
         warn(f"{loaded.name}: no data rows; the result is empty")
-    keys = resolve_names(by, loaded, "--by") if by else (["facility"] if "facility" in frame else [])
+    keys = (
+        resolve_names(by, loaded, "--by") if by else (["facility"] if "facility" in frame else [])
+    )
     unit = ["facility"] if "facility" in frame.columns else []
     has_date = "date" in frame.columns
     if (freq or as_of) and not has_date:
@@ -161,8 +169,9 @@ def compute(
     period: str | None = "period" if "period" in frame.columns else None
     instant: str | None = None
     if has_date:
-        frame = frame.assign(date=parse_dates(frame["date"], source=loaded.name,
-                                              column=loaded.headers["date"]))
+        frame = frame.assign(
+            date=parse_dates(frame["date"], source=loaded.name, column=loaded.headers["date"])
+        )
         if as_of:
             frame = latest_census(frame, parse_date_option(as_of, "--as-of"), unit=unit or keys)
             period = None
@@ -181,6 +190,27 @@ def compute(
     )
 
 
+def warn_total_rows(frame: pd.DataFrame, values: list[str], name: str) -> None:
+    """Warn (once) when rows equal the sum of the other rows of their period or date."""
+    from jdcli.metrics.consistency import total_rows
+
+    within = [c for c in ("period", "date") if c in frame.columns]
+    flagged = total_rows(frame, values, within=within)
+    if not bool(flagged.any()):
+        return
+    lines = [str(line) for line in frame.index[flagged.to_numpy()]]
+    shown = ", ".join(lines[:5]) + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
+    label = ""
+    if "facility" in frame.columns:
+        label = f" ({frame.loc[flagged, 'facility'].iloc[0]!r})"
+    warn(
+        f"{name} line{'s' if len(lines) > 1 else ''} {shown}{label}: "
+        f"{' and '.join(values)} equal the sum of the other rows"
+        f"{' of the same ' + '/'.join(within) if within else ''}; "
+        "a total row mixed into detail rows is counted twice (remove it, or use --filter)"
+    )
+
+
 def explain_column(result: pd.DataFrame, decimals: int) -> list[str]:
     """``7020 / 7654 = 91.72%`` for each row (``—`` where the rate is undefined)."""
     from jdcli.formatting import format_number
@@ -190,9 +220,14 @@ def explain_column(result: pd.DataFrame, decimals: int) -> list[str]:
     occ = result["occupied_days" if days else "occupied"]
     lines = []
     for c, o, pct in zip(cap, occ, result["occupancy_pct"], strict=True):
-        left = f"{format_number(o, decimals, thousands=False)} / {format_number(c, decimals, thousands=False)}"
-        right = "undefined (no capacity)" if pct is None or pct != pct else (
-            f"{format_number(pct, decimals, thousands=False)}%"
+        left = (
+            f"{format_number(o, decimals, thousands=False)} / "
+            f"{format_number(c, decimals, thousands=False)}"
+        )
+        right = (
+            "undefined (no capacity)"
+            if pct is None or pct != pct
+            else (f"{format_number(pct, decimals, thousands=False)}%")
         )
         lines.append(f"{left} = {right}")
     return lines
@@ -216,7 +251,9 @@ def check_fail_above(result: pd.DataFrame, limit: float | None, decimals: int) -
     from jdcli.formatting import format_number
     from jdcli.metrics.occupancy import TOTAL
 
-    key_columns = [c for c in result.columns if result[c].dtype == "str" and c not in ("band", "explain")]
+    key_columns = [
+        c for c in result.columns if result[c].dtype == "str" and c not in ("band", "explain")
+    ]
     is_total = result[key_columns[0]].eq(TOTAL) if key_columns else False
     above = result.loc[(result["occupancy_pct"] > limit).fillna(False) & ~is_total]
     if not above.empty:

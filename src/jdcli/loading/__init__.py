@@ -178,7 +178,8 @@ def drop_incomplete(
     count = int(incomplete.sum())
     if count and strict:
         line = incomplete[incomplete].index[0]
-        empty = [c for c in columns if bool(frame.loc[line, c] is None) or _isna(frame.loc[line, c])]
+        row = frame.loc[line, list(columns)].isna()
+        empty = [c for c in columns if bool(row[c])]
         raise InputError(
             f"{source} line {line}, column {empty[0] if empty else columns[0]}: missing value "
             f"({count} row(s) incomplete; drop --strict to skip them)"
@@ -186,9 +187,3 @@ def drop_incomplete(
     if not count:
         return frame, 0  # nothing to drop: no copy of a large frame
     return frame.loc[~incomplete], count
-
-
-def _isna(value: object) -> bool:
-    import pandas as pd
-
-    return bool(pd.isna(value))

@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Cells that mean "no value" in a numeric column (compared after stripping, case-insensitive).
-MISSING_TOKENS = frozenset({"", "na", "n/a", "-", "—", "–", "--", "null", "none", "nan", "无", "…", ".."})
+MISSING_TOKENS = frozenset(
+    {"", "na", "n/a", "-", "—", "–", "--", "null", "none", "nan", "无", "…", ".."}
+)
 
 # Full-width forms (Excel/IME output) and the Unicode minus sign to their ASCII equivalents.
 _TRANSLATE = str.maketrans(
@@ -49,6 +51,7 @@ def parse_numbers(
         values = fast.astype("Float64")
     else:
         values = _parse_slow(raw, source=source, column=column, allow_percent=allow_percent)
+    _check_finite(raw, values, source=source, column=column, count=non_negative)
     if non_negative:
         negative = values < 0
         if bool(negative.fillna(False).any()):
@@ -59,6 +62,31 @@ def parse_numbers(
             )
     values.name = raw.name
     return values
+
+
+#: Float64 holds every integer below 2**53 exactly; a larger "count" may be silently rounded.
+MAX_COUNT = 2.0**53
+
+
+def _check_finite(
+    raw: pd.Series, values: pd.Series, *, source: str, column: str, count: bool
+) -> None:
+    """InputError for ``inf`` or an overflowing literal (``1e400``), and for counts too large
+    to hold exactly: shown as an empty cell or summed to infinity they would pass as data."""
+    import numpy as np
+
+    magnitude = values.abs().astype("float64").to_numpy(na_value=0.0)
+    infinite = ~np.isfinite(magnitude)
+    bad = infinite | (magnitude >= MAX_COUNT) if count else infinite
+    if bool(bad.any()):
+        position = int(np.argmax(bad))
+        line = raw.index[position]
+        what = (
+            "is not a finite number"
+            if infinite[position]
+            else "is too large to be an exact count (2**53 or more)"
+        )
+        raise InputError(f"{source} line {line}, column {column}: {raw.loc[line]!r} {what}")
 
 
 def _parse_slow(raw: pd.Series, *, source: str, column: str, allow_percent: bool) -> pd.Series:
@@ -78,6 +106,8 @@ def _parse_slow(raw: pd.Series, *, source: str, column: str, allow_percent: bool
     bad = ~missing & ~valid
     if bool(bad.any()):
         line = bad[bad].index[0]
-        raise InputError(f"{source} line {line}, column {column}: {raw.loc[line]!r} is not a number")
+        raise InputError(
+            f"{source} line {line}, column {column}: {raw.loc[line]!r} is not a number"
+        )
     cleaned = body.str.replace(",", "", regex=False).where(~missing)
     return pd.to_numeric(cleaned, errors="raise").astype("Float64")

@@ -79,6 +79,9 @@ def resolve_columns(
                 f"{source}: --col {canonical}={actual}: no column {actual!r} "
                 f"(found: {', '.join(headers)})"
             )
+        if by_key[_key(actual)] in found.values():
+            other = next(k for k, v in found.items() if v == by_key[_key(actual)])
+            raise UsageError(f"--col {other} and --col {canonical} both name column {actual!r}")
         found[canonical] = by_key[_key(actual)]
     taken = set(found.values())
     for column in schema.columns:
@@ -92,7 +95,9 @@ def resolve_columns(
         if column.name in found:
             continue
         matches = [
-            by_key[_key(a)] for a in column.aliases if _key(a) in by_key and by_key[_key(a)] not in taken
+            by_key[_key(a)]
+            for a in column.aliases
+            if _key(a) in by_key and by_key[_key(a)] not in taken
         ]
         if len(matches) > 1:
             raise InputError(

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from jdcli.errors import InputError
-from jdcli.loading.numbers import MISSING_TOKENS
+from jdcli.loading.numbers import MAX_COUNT, MISSING_TOKENS
 from jdcli.loading.source import Source
 
 if TYPE_CHECKING:
@@ -37,9 +37,20 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
     return count
 
 
-def _line_of(text: str, fragment: str) -> int | None:
-    position = text.find(fragment) if fragment else -1
+def _line_of(text: str, row: str) -> int | None:
+    # Match the row as whole line(s): a prefix of an earlier line ("A,1" in "A,1,1") is not it.
+    position = f"\n{text}\n".find(f"\n{row}\n") if row else -1
     return text.count("\n", 0, position) + 1 if position >= 0 else None
+
+
+def _unclosed_quote_line(text: str) -> int | None:
+    """Line of the quote that opens a quoted field never closed (None when quotes pair up)."""
+    # Quotes pair up in order (an escaped "" is a pair too), so with an odd count the last
+    # quote is the one that opens a field and is never closed.
+    last = text.rfind('"')
+    if text.count('"') % 2 == 0 or last < 0:
+        return None
+    return text.count("\n", 0, last) + 1
 
 
 Progress = Callable[[int, int], None]
@@ -71,6 +82,12 @@ def parse_table(
     first_line = (payload if end < 0 else payload[:end]).decode("utf-8")
     sep = delimiter or sniff_delimiter(first_line)
     quoted = b'"' in payload
+    if quoted and payload.count(b'"') % 2 == 1:
+        opened = unterminated_quote_line(payload.decode("utf-8"), sep)
+        if opened is not None:
+            raise InputError(
+                f'{source.name} line {opened}: unterminated quote (a " that is never closed)'
+            )
     if numeric:
         # The reader may read a plain file itself: its bytes need not stay in memory meanwhile.
         direct = progress is None and not quoted and source.release()
@@ -113,7 +130,9 @@ def parse_table(
     if arrow_table.num_columns and not all(
         pa.types.is_string(t) or pa.types.is_large_string(t) for t in arrow_table.schema.types
     ):
-        arrow_table = arrow_table.cast(pa.schema([(n, pa.string()) for n in arrow_table.column_names]))
+        arrow_table = arrow_table.cast(
+            pa.schema([(n, pa.string()) for n in arrow_table.column_names])
+        )
     frame = arrow_table.to_pandas()
     header = [str(h).strip() for h in frame.iloc[0].tolist()]
     _check_header(source.name, header)
@@ -125,6 +144,33 @@ def parse_table(
         body = body.loc[~blank]
     result: pd.DataFrame = body
     return result
+
+
+def unterminated_quote_line(text: str, sep: str) -> int | None:
+    """The line where a quoted field opens and never closes, or None.
+
+    A quote opens a quoted field only at the start of a field; inside one, ``""`` is an
+    escaped quote. Only called when the file has an odd number of quote characters.
+    """
+    quoted, at_field_start, opened_at, line = False, True, 0, 1
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if quoted:
+            if char == '"':
+                if i + 1 < n and text[i + 1] == '"':
+                    i += 1
+                else:
+                    quoted = False
+            elif char == "\n":
+                line += 1
+        elif char == '"' and at_field_start:
+            quoted, opened_at = True, line
+        elif char == "\n":
+            line += 1
+        at_field_start = not quoted and char in (sep, "\n")
+        i += 1
+    return opened_at if quoted else None
 
 
 class _Reporting(io.RawIOBase):
@@ -231,6 +277,8 @@ def _parse_typed(
                 return None  # inf or nan written as a number: the text path decides
             if positions[i] and pc.any(pc.less(values, 0)).as_py():
                 return None  # a negative count: the text path reports the cell as written
+            if positions[i] and pc.any(pc.greater_equal(pc.abs(values), MAX_COUNT)).as_py():
+                return None  # a count too large to be exact: the text path reports it
             empty = pc.is_null(column)
         else:
             empty = pc.equal(column, "")
@@ -293,11 +341,14 @@ def _structure_error(
         line = _line_of(text, row_text)
         where = f"{name} line {line}" if line else name
         if row_text.count('"') % 2 == 1:
-            return InputError(f"{where}: unterminated quote (a \" that is never closed)")
+            return InputError(f'{where}: unterminated quote (a " that is never closed)')
         shown = row_text if len(row_text) <= 60 else row_text[:57] + "..."
         delim = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}[sep]
         return InputError(
             f"{where}: expected {expected} fields ({delim}-separated, as in the header) "
             f"but found {actual}: {shown!r}"
         )
+    line = _unclosed_quote_line(text)
+    if line is not None:
+        return InputError(f'{name} line {line}: unterminated quote (a " that is never closed)')
     return InputError(f"{name}: cannot parse as CSV ({message.splitlines()[0]})")

@@ -76,8 +76,14 @@ def occupancy_rate(
     extra = ["latest_date"] if "latest_date" in rows.columns else []
     aggs: dict[str, str] = {cap: "sum", occ: "sum"} | {c: "max" for c in extra}
 
-    data = rows[keys + time + extra + [c for c in unit if c not in keys] + [cap, occ]
-                + ([instant] if instant and not bed_days else [])]
+    data = rows[
+        keys
+        + time
+        + extra
+        + [c for c in unit if c not in keys]
+        + [cap, occ]
+        + ([instant] if instant and not bed_days else [])
+    ]
     data = data.loc[:, ~data.columns.duplicated()]
     data = data.astype({cap: "Float64", occ: "Float64"})
     if not bed_days:
@@ -87,13 +93,15 @@ def occupancy_rate(
             if fast is not None:
                 data = fast
             else:
-                parts = _sum(data, unit_keys + [instant], aggs)
+                parts = _sum(data, [*unit_keys, instant], aggs)
                 data = _mean_over_instants(parts, unit_keys, cap, occ, extra)
         else:
             data = _sum(data, unit_keys, aggs)
     groups = _sum(data, keys + time, aggs)
     if total and keys and groups[keys].drop_duplicates().shape[0] > 1:
-        totals = _sum(groups, time, aggs) if time else groups[[cap, occ] + extra].agg(aggs).to_frame().T
+        totals = (
+            _sum(groups, time, aggs) if time else groups[[cap, occ, *extra]].agg(aggs).to_frame().T
+        )
         for key in keys:
             totals[key] = TOTAL
         groups = pd.concat([groups, totals[groups.columns]], ignore_index=True)
@@ -101,7 +109,7 @@ def occupancy_rate(
         order = groups[keys[0]].eq(TOTAL).astype(int)
         groups = (
             groups.assign(_total=order)
-            .sort_values(time + ["_total"], kind="stable")
+            .sort_values([*time, "_total"], kind="stable")
             .drop(columns="_total")
             .reset_index(drop=True)
         )
@@ -146,11 +154,7 @@ def _sum(frame: pd.DataFrame, keys: list[str], aggs: dict[str, str]) -> pd.DataF
     present = {k: v for k, v in aggs.items() if k in frame.columns}
     if not keys:
         return frame[list(present)].agg(present).to_frame().T.reset_index(drop=True)
-    return (
-        frame.groupby(keys, sort=True, dropna=False, observed=True)
-        .agg(present)
-        .reset_index()
-    )
+    return frame.groupby(keys, sort=True, dropna=False, observed=True).agg(present).reset_index()
 
 
 def _mean_over_instants(
@@ -158,7 +162,7 @@ def _mean_over_instants(
 ) -> pd.DataFrame:
     aggs: dict[str, str] = {cap: "mean", occ: "mean"} | {c: "max" for c in extra}
     if not unit_keys:
-        return parts[[cap, occ] + extra].agg(aggs).to_frame().T.reset_index(drop=True)
+        return parts[[cap, occ, *extra]].agg(aggs).to_frame().T.reset_index(drop=True)
     return parts.groupby(unit_keys, sort=True, dropna=False).agg(aggs).reset_index()
 
 

@@ -1,0 +1,278 @@
+"""``jdcli report``: one sectioned report of a dataset package, from each command's compute."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from jdcli.cli import app
+from jdcli.cli.common import (
+    DecimalsOpt,
+    FormatOpt,
+    OutputOpt,
+    note,
+    reported_errors,
+    write_atomically,
+)
+from jdcli.errors import UsageError
+from jdcli.render import EXTENSIONS, Format
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from jdcli.datasets import Resource
+    from jdcli.report_render import Report, Section
+
+DatasetArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="A dataset package: a folder with datapackage.json, or the name of a bundled one. "
+        "Omitted: the bundled guangzhou-2018.",
+        show_default=False,
+        metavar="[DATASET]",
+    ),
+]
+
+#: The sections, in order: the command whose resource feeds it, and its heading.
+SECTIONS = (
+    ("occupancy", "Occupancy"),
+    ("trends", "Trends"),
+    ("staffing", "Staffing"),
+    ("verify", "Claims checked"),
+)
+
+
+@app.command()
+def report(
+    dataset: DatasetArg = None,
+    fmt: FormatOpt = Format.AUTO,
+    output: OutputOpt = None,
+    decimals: DecimalsOpt = 2,
+) -> None:
+    """One report of a dataset package: key figures, then occupancy, trends, staffing and
+    claim checks, each with its definition.
+
+    Each section runs on the resource the package assigns to its command ("jdcli":
+    {"command": ...} in datapackage.json); a section without one is skipped with a note.
+    Formats: table (on a terminal), markdown (auto when piped or with -o FILE.md), json (one
+    object, a key per section). A report has no CSV form.
+    """
+    with reported_errors():
+        chosen = report_format(fmt, output)
+        folder, bundled = resolve_package(dataset)
+        built = build_report(folder, bundled=bundled, decimals=decimals)
+        for section in built.sections:
+            if section.frame is None:
+                note(f"{section.title} skipped: {section.skipped}")
+        write_report(built, chosen, output, decimals)
+
+
+def report_format(fmt: Format, output: Path | None) -> Format:
+    """The report format: explicit, from ``-o``'s extension, or ``auto`` against stdout."""
+    from jdcli.report_render import REPORT_RENDERERS, resolve_report_format
+
+    if output is not None and fmt is Format.AUTO:
+        chosen = EXTENSIONS.get(output.suffix.lower())
+        if chosen is None:
+            raise UsageError(
+                f"-o {output}: cannot tell the format from {output.suffix or 'no extension'!r}; "
+                "add --format markdown, json or table"
+            )
+    else:
+        chosen = resolve_report_format(fmt, sys.stdout) if output is None else fmt
+    if chosen not in REPORT_RENDERERS:
+        raise UsageError(
+            f"a report has no {chosen.value} form (it is several tables); "
+            "use --format markdown, json or table"
+        )
+    return chosen
+
+
+def write_report(built: Report, fmt: Format, output: Path | None, decimals: int) -> None:
+    """To stdout, or atomically to ``output``."""
+    from jdcli.report_render import emit_report
+
+    if output is None:
+        emit_report(built, fmt, sys.stdout, decimals)
+        sys.stdout.flush()
+        return
+    write_atomically(output, lambda stream: emit_report(built, fmt, stream, decimals))
+
+
+def resolve_package(dataset: str | None) -> tuple[Path, bool]:
+    """The package folder, and whether it is a bundled one."""
+    from jdcli.datasets import DEFAULT_DATASET, bundled_packages, datasets_root
+
+    if dataset is None:
+        return datasets_root() / DEFAULT_DATASET, True
+    path = Path(dataset)
+    if path.is_dir():
+        if not (path / "datapackage.json").is_file():
+            raise UsageError(f"{dataset}: no datapackage.json in this folder")
+        return path, False
+    bundled = {p.name: p for p in bundled_packages()}
+    if dataset in bundled:
+        return bundled[dataset], True
+    raise UsageError(
+        f"{dataset}: no such folder and no bundled dataset of that name "
+        f"(bundled: {', '.join(sorted(bundled))})"
+    )
+
+
+# ---------------------------------------------------------------- building the report
+
+SectionBuilder = Callable[["Resource", str, int], tuple["Section", "pd.DataFrame"]]
+
+
+def build_report(folder: Path, *, bundled: bool, decimals: int) -> Report:
+    """Every section of the package in ``folder`` and the headline of their key figures."""
+    import pandas as pd
+
+    from jdcli.datasets import package_source, read_package, resources
+    from jdcli.report_render import HEADLINE_COLUMNS, Report, Section
+
+    package = read_package(folder)
+    found = resources(folder)
+    sections = []
+    figures = []
+    for key, title in SECTIONS:
+        resource = next((r for r in found if r.command == key), None)
+        if resource is None:
+            sections.append(
+                Section(
+                    key, title, None, "", skipped=f"the package assigns no resource to jdcli {key}"
+                )
+            )
+            continue
+        if importlib.util.find_spec(f"jdcli.cli.{key}") is None or key not in BUILDERS:
+            sections.append(
+                Section(key, title, None, "", skipped=f"jdcli {key} is not in this version")
+            )
+            continue
+        label = resource.label if bundled else f"{resource.dataset}/{resource.path.name}"
+        section, headline = BUILDERS[key](resource, label, decimals)
+        sections.append(section)
+        figures.append(headline)
+    headline = (
+        pd.concat(figures, ignore_index=True)
+        if figures
+        else pd.DataFrame(columns=list(HEADLINE_COLUMNS))
+    )
+    return Report(
+        title=str(package.get("title") or package.get("name") or folder.name),
+        dataset=str(package.get("name", folder.name)),
+        source=package_source(folder) or "not stated",
+        headline=headline[list(HEADLINE_COLUMNS)],
+        sections=tuple(sections),
+    )
+
+
+def headline_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """Headline rows with every column, numbers as ``Float64``."""
+    import pandas as pd
+
+    from jdcli.report_render import HEADLINE_COLUMNS
+
+    frame = pd.DataFrame(rows, columns=list(HEADLINE_COLUMNS))
+    return frame.astype({"value": "Float64", "change": "Float64"})
+
+
+def direction(change: object) -> str:
+    """``up``, ``down`` or ``flat`` from a change; empty when there is none."""
+    import pandas as pd
+
+    value: pd.Series = pd.Series([change], dtype="Float64")
+    if bool(value.isna().iloc[0]):
+        return ""
+    number = float(value.iloc[0])
+    return "up" if number > 0 else "down" if number < 0 else "flat"
+
+
+def occupancy_section(
+    resource: Resource, label: str, decimals: int
+) -> tuple[Section, pd.DataFrame]:
+    """The occupancy table (by facility, with the total row) and its overall rate."""
+    from jdcli.cli.occupancy import caption, compute, parse_bands
+    from jdcli.loading import load
+    from jdcli.loading.schemas import OCCUPANCY
+    from jdcli.metrics.occupancy import TOTAL
+    from jdcli.report_render import Section
+
+    bands = "85,92,100"
+    loaded = load(resource.path, OCCUPANCY, name=label)
+    frame = compute(loaded, [], None, None, parse_bands(bands), True, False)
+    section = Section("occupancy", "Occupancy", frame, caption(loaded, bands), decimals)
+    # The overall figure per period: the total row, or the only row when there is one group.
+    keys = [c for c in ("facility", "region") if c in frame.columns]
+    overall = frame.loc[frame[keys[0]].eq(TOTAL)] if keys else frame
+    if overall.empty and len(frame) >= 1:
+        overall = frame if "period" in frame.columns else frame.tail(1)
+    if "period" in overall.columns:
+        overall = overall.drop_duplicates("period", keep="last")
+    rows = []
+    if not overall.empty:
+        latest = overall.iloc[-1]
+        period = str(latest["period"]) if "period" in overall.columns else ""
+        change: object = None
+        note_text = f"band {latest['band']}" if "band" in overall.columns else ""
+        if len(overall) > 1:
+            previous = overall.iloc[-2]
+            change = float(latest["occupancy_pct"]) - float(previous["occupancy_pct"])
+            note_text += f"; change vs {previous['period']}"
+        rows.append(
+            {
+                "section": "occupancy",
+                "figure": "bed occupancy",
+                "period": period,
+                "value": latest["occupancy_pct"],
+                "unit": "%",
+                "change": change,
+                "change_unit": "pp",
+                "direction": direction(change),
+                "note": note_text,
+            }
+        )
+    return section, headline_frame(rows)
+
+
+def verify_section(resource: Resource, label: str, decimals: int) -> tuple[Section, pd.DataFrame]:
+    """The claims table and how many claims pass, fail or cannot be checked."""
+    from jdcli.cli.verify import caption, compute
+    from jdcli.loading import load
+    from jdcli.loading.claims import claims_from_file
+    from jdcli.loading.schemas import CLAIMS
+    from jdcli.report_render import Section
+
+    loaded = load(resource.path, CLAIMS, name=label)
+    frame = compute(claims_from_file(loaded))
+    section = Section("verify", "Claims checked", frame, caption(loaded.name), decimals + 2)
+    counts = frame["status"].value_counts()
+    passed, failed = int(counts.get("pass", 0)), int(counts.get("fail", 0))
+    unverifiable = int(counts.get("unverifiable", 0))
+    failing = frame.loc[frame["status"].eq("fail"), "label"].tolist()
+    rows: list[dict[str, object]] = [
+        {
+            "section": "verify",
+            "figure": "claims that follow from their inputs",
+            "period": "",
+            "value": passed,
+            "unit": f"of {len(frame)}",
+            "change": None,
+            "change_unit": "",
+            "direction": "",
+            "note": f"{failed} fail, {unverifiable} cannot be checked (inputs not given)"
+            + (f"; failing: {'; '.join(failing[:3])}" if failing else ""),
+        }
+    ]
+    return section, headline_frame(rows)
+
+
+BUILDERS: dict[str, SectionBuilder] = {
+    "occupancy": occupancy_section,
+    "verify": verify_section,
+}

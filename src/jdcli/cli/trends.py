@@ -1,0 +1,682 @@
+"""``jdcli trends``: year-on-year (同比) or sequential (环比) change per series, and summaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from jdcli.cli import app
+from jdcli.cli.common import (
+    ByOpt,
+    ColOpt,
+    DecimalsOpt,
+    EncodingOpt,
+    ExcelOpt,
+    FileArg,
+    FilterOpt,
+    FormatOpt,
+    OutputOpt,
+    StrictOpt,
+    load_input,
+    note,
+    output_format,
+    reported_errors,
+    resolve_names,
+    warn,
+    write_output,
+)
+from jdcli.errors import InputError, UsageError
+from jdcli.render import Format, RenderOptions
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from jdcli.loading import Loaded
+
+
+class Compare(StrEnum):
+    """Which period a change is measured against."""
+
+    YOY = "yoy"
+    PREV = "prev"
+
+
+class Freq(StrEnum):
+    """Frequencies ``--freq`` accepts (detected from the labels when not given)."""
+
+    YEAR = "year"
+    HALF = "half"
+    QUARTER = "quarter"
+    MONTH = "month"
+    DAY = "day"
+
+
+CompareOpt = Annotated[
+    Compare,
+    typer.Option(
+        "--compare",
+        help="yoy: against the same period one year earlier (同比); prev: against the "
+        "immediately preceding period (环比).",
+        case_sensitive=False,
+    ),
+]
+RateOpt = Annotated[
+    bool,
+    typer.Option(
+        "--rate",
+        help="Treat every value as a rate in percent: changes in percentage points (change_pp). "
+        "Without it, rows whose unit is %, pct, percent or 百分比 (or whose value is written "
+        "with %) are rates.",
+    ),
+]
+FreqOpt = Annotated[
+    Freq | None,
+    typer.Option(
+        "--freq",
+        help="Insist on one frequency (year, half, quarter, month, day); detected otherwise.",
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
+SummaryOpt = Annotated[
+    bool,
+    typer.Option(
+        "--summary",
+        help="One row per series: first and last period, total change, CAGR, doublings, "
+        "and a sparkline in the table view.",
+    ),
+]
+IndexOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--index",
+        metavar="BASE_PERIOD",
+        help="Add an index column with BASE_PERIOD = 100 in each series.",
+        show_default=False,
+    ),
+]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--since", metavar="PERIOD", help="Show periods from PERIOD on.", show_default=False
+    ),
+]
+UntilOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--until", metavar="PERIOD", help="Show periods up to PERIOD.", show_default=False
+    ),
+]
+MetricOpt = Annotated[
+    list[str] | None,
+    typer.Option("--metric", help="Only this metric (repeatable).", show_default=False),
+]
+
+#: Units that make a value a rate in percent (its change is in percentage points).
+RATE_UNITS = frozenset({"%", "pct", "percent", "percentage", "百分比", "％"})
+
+#: Rendered with this style when the change goes the desirable / undesirable way.
+GOOD_STYLE, BAD_STYLE = "green", "red"
+CHANGE_COLUMNS = ("change", "change_pct", "change_pp", "cumulative_change_pct")
+
+_SPARKS = "▁▂▃▄▅▆▇█"
+
+
+@dataclass
+class TrendsResult:
+    """What ``compute`` hands to the output step."""
+
+    frame: pd.DataFrame
+    keys: list[str]
+    rate: pd.Series
+    mismatches: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+@app.command()
+def trends(
+    file: FileArg = None,
+    by: ByOpt = None,
+    compare: CompareOpt = Compare.YOY,
+    rate: RateOpt = False,
+    freq: FreqOpt = None,
+    summary: SummaryOpt = False,
+    index: IndexOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    metric: MetricOpt = None,
+    fmt: FormatOpt = Format.AUTO,
+    output: OutputOpt = None,
+    decimals: DecimalsOpt = 2,
+    col: ColOpt = None,
+    filters: FilterOpt = None,
+    encoding: EncodingOpt = None,
+    strict: StrictOpt = False,
+    excel: ExcelOpt = False,
+) -> None:
+    """Year-on-year (同比) or sequential (环比) change per series.
+
+    A change is computed only against its exact comparison period: a missing year is a gap,
+    never bridged; the first period has no change; a zero base gives no relative change.
+    Rates change in percentage points. Reported changes (同比) chain into an index, derive a
+    missing level from a single one, or are checked against the levels.
+    """
+    with reported_errors():
+        from jdcli.loading.schemas import TRENDS
+
+        loaded = load_input(file, TRENDS, "trends", col=col, filters=filters, encoding=encoding)
+        result = compute(
+            loaded,
+            by=by or [],
+            compare=compare.value,
+            rate=rate,
+            freq=freq.value if freq else None,
+            index=index,
+            since=since,
+            until=until,
+            metrics=metric or [],
+            strict=strict,
+        )
+        for message in result.notes:
+            note(message)
+        chosen = output_format(fmt, output)
+        polarity = metric_polarity(loaded)
+        if summary:
+            table = summarise(result)
+            if chosen is Format.TABLE:
+                table["trend"] = sparklines(result)
+        else:
+            table = result.frame
+        styles = polarity_styles(table, polarity) if chosen is Format.TABLE else {}
+        options = RenderOptions(
+            decimals=decimals,
+            title="Trends" if not summary else "Trends: summary",
+            caption=caption(loaded, compare.value, summary),
+            excel=excel,
+            styles=styles,
+        )
+        write_output(table, chosen, output, options, inputs=[loaded.path])
+
+
+# ------------------------------------------------------------------ preparation
+
+
+def compute(
+    loaded: Loaded,
+    *,
+    by: list[str],
+    compare: str = "yoy",
+    rate: bool = False,
+    freq: str | None = None,
+    index: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    metrics: list[str] | None = None,
+    strict: bool = False,
+) -> TrendsResult:
+    """Rows → one change per (series, period), plus the figures that have no single period.
+
+    Steps: wide → long; read each figure with its precision; use reported changes (chain,
+    derive, check); compute the change against the comparison period; filter; add the index.
+    """
+    import pandas as pd
+
+    from jdcli.metrics import trends as tm
+    from jdcli.metrics.trends import PeriodError
+
+    frame = long_format(loaded, by)
+    keys = resolve_names(by, loaded, "--by") if by else []
+    if "metric" in frame.columns:
+        keys = [*[k for k in keys if k != "metric"], "metric"]
+    if metrics:
+        if "metric" not in frame.columns:
+            raise UsageError(f"--metric: {loaded.name} has no metric column (指标/metric)")
+        unknown = sorted(set(metrics) - set(frame["metric"].dropna()))
+        if unknown:
+            raise UsageError(
+                f"--metric {unknown[0]}: no such metric in {loaded.name} "
+                f"(found: {', '.join(map(str, frame['metric'].dropna().unique()))})"
+            )
+        frame = frame.loc[frame["metric"].isin(metrics)]
+    frame = read_figures(frame, loaded)
+    statements, frame = split_statements(frame)
+    frame = drop_unusable(frame, loaded, strict)
+    notes: list[str] = []
+    try:
+        completed = tm.complete_with_reported(
+            frame, keys, reported="reported_change_pct", freq=freq
+        )
+        from jdcli.metrics.precision import figure_bounds
+
+        low, high = figure_bounds(
+            completed["value"],
+            completed["value_decimals"],
+            approximate=completed["value_approximate"],
+        )
+        given = completed["origin"].eq(tm.LEVEL).fillna(False)
+        completed["value_low"] = low.where(given)
+        completed["value_high"] = high.where(given)
+        is_rate = rate_mask(completed, rate)
+        changes = tm.period_change(
+            completed,
+            keys,
+            compare=compare,
+            rate=is_rate,
+            freq=freq,
+            carry=["origin", "value_low", "value_high"],
+        )
+        consistent = None
+        if compare == "yoy":
+            consistent = tm.reported_consistency(changes)
+        elif bool(changes["reported_change_pct"].notna().any()):
+            notes.append(
+                "reported changes are year on year (同比); they are shown, not checked against "
+                "sequential (环比) changes"
+            )
+        changes["flag"] = tm.combined_flags(changes, consistent)
+        changes["cumulative_change_pct"] = tm.cumulative_change(changes, keys)
+        if index is not None:
+            changes["index"] = index_column(changes, keys, index)
+        changes = filter_periods(changes, since, until)
+    except PeriodError as exc:
+        raise InputError(f"{loaded.name} {exc}") from None
+    mismatches = int(changes["flag"].eq(tm.MISMATCH).sum())
+    if mismatches:
+        notes.append(
+            f"{mismatches} reported change(s) disagree with the levels beyond rounding "
+            "(flag mismatch; reports often revise their bases)"
+        )
+    unit = changes["unit"].astype("str").where(changes["unit"].notna())
+    if keys:  # rows added for a derived level take their series' unit
+        unit = unit.fillna(
+            unit.groupby([changes[k] for k in keys], dropna=False).transform("first")
+        )
+    indexed = changes["index_base"].notna()
+    changes["unit"] = unit.mask(indexed, "index (" + changes["index_base"].astype("str") + "=100)")
+    rate_rows = pd.Series(is_rate, index=completed.index).reindex(changes.index).fillna(False)
+    table = output_columns(changes, statements, keys, index is not None)
+    return TrendsResult(
+        frame=table,
+        keys=keys,
+        rate=rate_rows.reindex(table.index).fillna(False),
+        mismatches=mismatches,
+        notes=notes,
+    )
+
+
+def long_format(loaded: Loaded, by: list[str]) -> pd.DataFrame:
+    """The rows in long format: a wide file (a period column and one column per metric) is
+    melted into ``metric``/``value`` rows; text columns that are not keys are left out."""
+    import pandas as pd
+
+    frame = loaded.frame
+    if "value" in frame.columns or "reported_change_pct" in frame.columns:
+        return frame
+    keys = set(resolve_names(by, loaded, "--by")) if by else set()
+    candidates = [c for c in frame.columns if c not in loaded.headers and c not in keys]
+    numeric = []
+    for column in candidates:
+        text = frame[column].astype("str").str.strip()
+        cleaned = text.str.replace(r"^[~～≈约]|[,%％\s]", "", regex=True)
+        number = pd.to_numeric(cleaned.where(text.ne("")), errors="coerce")
+        if bool((number.notna() | text.eq("")).all()) and bool(number.notna().any()):
+            numeric.append(column)
+    if not numeric:
+        raise InputError(
+            f"{loaded.name}: no value column (数值/value) and no numeric column to read as a "
+            f"metric (found: {', '.join(map(str, frame.columns))}); map one with --col value=NAME"
+        )
+    ignored = [c for c in candidates if c not in numeric]
+    if ignored:
+        warn(f"{loaded.name}: ignored non-numeric column(s) {', '.join(map(str, ignored))}")
+    id_columns = [c for c in frame.columns if c not in candidates]
+    long = frame.reset_index().melt(
+        id_vars=["line", *id_columns], value_vars=numeric, var_name="metric", value_name="value"
+    )
+    long["metric"] = long["metric"].astype("str")
+    # One file line holds several figures: name each by its line and column in errors.
+    long.index = pd.Index(long["line"].astype("str") + ", column " + long["metric"])
+    return long.sort_values("line", kind="mergesort").drop(columns="line")
+
+
+def read_figures(frame: pd.DataFrame, loaded: Loaded) -> pd.DataFrame:
+    """Parse ``value``/``reported_change_pct``/``reported_multiple`` from text, keeping how
+    each figure is written: ``value_decimals``, ``value_approximate`` (``~55``), ``value_percent``
+    (written with %), ``reported_decimals``."""
+    import pandas as pd
+
+    from jdcli.loading import parse_numbers
+    from jdcli.metrics.precision import decimals_written, split_approximate
+
+    frame = frame.copy()
+    headers = {**loaded.headers, "value": loaded.headers.get("value", "value")}
+    empty = pd.Series(pd.NA, index=frame.index, dtype="object")
+    for name in ("value", "unit", "reported_change_pct", "reported_since", "reported_multiple"):
+        if name not in frame.columns:
+            frame[name] = empty
+    text, approximate = split_approximate(frame["value"].where(frame["value"].notna()))
+    frame["value_approximate"] = approximate
+    frame["value_decimals"] = decimals_written(text)
+    frame["value_percent"] = text.str.strip().str.endswith(("%", "％")).fillna(False)
+    frame["value"] = parse_numbers(
+        text.fillna(""), source=loaded.name, column=headers["value"], allow_percent=True
+    )
+    reported = frame["reported_change_pct"]
+    frame["reported_decimals"] = decimals_written(reported.where(reported.notna()))
+    for name in ("reported_change_pct", "reported_multiple"):
+        raw = frame[name].astype("str").where(frame[name].notna()).fillna("")
+        frame[name] = parse_numbers(
+            raw,
+            source=loaded.name,
+            column=loaded.headers.get(name, name),
+            allow_percent=name == "reported_change_pct",
+        )
+    frame["unit"] = frame["unit"].astype("str").str.strip().where(frame["unit"].notna())
+    frame["unit"] = frame["unit"].where(frame["unit"].ne(""))
+    since = frame["reported_since"].astype("str").str.strip()
+    frame["reported_since"] = since.where(frame["reported_since"].notna() & since.ne(""))
+    frame["period"] = frame["period"].astype("str").str.strip()
+    return frame
+
+
+def split_statements(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(figures with no single period, the period rows): an average annual change since a
+    period (年均) and a multiple (翻两番 = ×4) are not single-period changes."""
+    special = frame["reported_since"].notna() | frame["reported_multiple"].notna()
+    return frame.loc[special], frame.loc[~special]
+
+
+def drop_unusable(frame: pd.DataFrame, loaded: Loaded, strict: bool) -> pd.DataFrame:
+    """Rows with a period and a value or a reported change; the others skipped with a warning
+    (an error naming the first with ``--strict``)."""
+    no_period = frame["period"].isna() | frame["period"].eq("")
+    no_figure = frame["value"].isna() & frame["reported_change_pct"].isna()
+    bad = no_period | no_figure
+    count = int(bad.sum())
+    if count and strict:
+        line = bad[bad].index[0]
+        what = "period" if bool(no_period.loc[line]) else "value"
+        raise InputError(
+            f"{loaded.name} line {line}: missing {what} ({count} row(s) incomplete; "
+            "drop --strict to skip them)"
+        )
+    if count:
+        warn(f"{loaded.name}: skipped {count} row(s) without a period or without a value")
+    return frame.loc[~bad]
+
+
+def rate_mask(frame: pd.DataFrame, rate: bool) -> pd.Series:
+    """Rows whose values are rates in percent: ``--rate``, a % unit, or a value written with %."""
+    import pandas as pd
+
+    if rate:
+        return pd.Series(True, index=frame.index)
+    unit = frame["unit"].astype("str").str.strip().str.casefold()
+    by_unit = unit.isin(RATE_UNITS) & frame["unit"].notna()
+    written = frame["value_percent"].astype("boolean").fillna(False)
+    # Rows added for an index base have no unit of their own: an index is never a rate.
+    return (by_unit | written).astype("bool") & frame["index_base"].isna()
+
+
+def index_column(changes: pd.DataFrame, keys: list[str], base: str) -> pd.Series:
+    """The ``--index`` column (base = 100), with a note for series that lack the base."""
+    from jdcli.metrics.trends import PeriodError, index_to
+
+    try:
+        return index_to(changes, keys, base)
+    except PeriodError as exc:
+        raise UsageError(f"--index {base}: {exc.detail}") from None
+
+
+def filter_periods(changes: pd.DataFrame, since: str | None, until: str | None) -> pd.DataFrame:
+    """Rows whose period lies within ``--since``/``--until`` (compared as periods: ``--since
+    2016`` keeps 2016-01 and 2016Q1; ``--until 2017`` keeps all of 2017)."""
+    from jdcli.metrics.trends import PER_YEAR, PeriodError, ordinal_years, parse_periods
+
+    if since is None and until is None:
+        return changes
+    ordinal, freqs = parse_periods(changes["period"])
+    start = ordinal_years(ordinal, freqs)
+    keep = start.notna()
+    for option, label in (("--since", since), ("--until", until)):
+        if label is None:
+            continue
+        try:
+            bound_ordinal, bound_freq = parse_periods(_series([label]))
+        except PeriodError as exc:
+            raise UsageError(f"{option} {label}: {exc.detail}") from None
+        bound = float(ordinal_years(bound_ordinal, bound_freq).iloc[0])
+        if option == "--since":
+            keep &= start >= bound - 1e-9
+        else:
+            per_year = PER_YEAR.get(str(bound_freq.iloc[0]), 365.2425)
+            keep &= start < bound + 1 / per_year - 1e-9
+    return changes.loc[keep.fillna(False).astype("bool")]
+
+
+def _series(values: list[str]) -> pd.Series:
+    import pandas as pd
+
+    return pd.Series(values, dtype="str")
+
+
+def output_columns(
+    changes: pd.DataFrame, statements: pd.DataFrame, keys: list[str], with_index: bool
+) -> pd.DataFrame:
+    """The documented output columns, period rows first (by series and period), then the
+    figures with no single period: an average annual change, a multiple."""
+    import pandas as pd
+
+    columns = [
+        *keys,
+        *(["unit"] if "unit" not in keys else []),
+        "period",
+        "value",
+        "base_period",
+        "base_value",
+        "change",
+        "change_pct",
+        "change_pp",
+        "cumulative_change_pct",
+        *(["index"] if with_index else []),
+        "reported_change_pct",
+    ]
+    table = changes[columns].copy()
+    extra = []
+    if len(statements):
+        extra = ["avg_annual_change_pct", "multiple"]
+        since = statements["reported_since"]
+        label = since.where(since.isna(), "since " + since.astype("str"))
+        ends = statements["period"].where(statements["period"].ne(""))
+        label = label.mask(since.notna() & ends.notna(), since + "–" + ends)
+        averages = statements["reported_change_pct"].where(since.notna())
+        rows = pd.DataFrame(
+            {
+                **{k: statements[k] for k in keys},
+                "unit": statements["unit"],
+                "period": label,
+                "avg_annual_change_pct": averages.astype("Float64"),
+                "multiple": statements["reported_multiple"].astype("Float64"),
+                "flag": pd.Series("average annual", index=statements.index, dtype="str").where(
+                    since.notna(), "multiple (no period)"
+                ),
+            },
+            index=statements.index,
+        )
+        table["avg_annual_change_pct"] = pd.array([pd.NA] * len(table), dtype="Float64")
+        table["multiple"] = pd.array([pd.NA] * len(table), dtype="Float64")
+        table["flag"] = changes["flag"]
+        table = pd.concat([table, rows.reindex(columns=table.columns)])
+    else:
+        table["flag"] = changes["flag"]
+    for column in (
+        "value",
+        "base_value",
+        "change",
+        "change_pct",
+        "change_pp",
+        "cumulative_change_pct",
+        "reported_change_pct",
+        *extra,
+    ):
+        table[column] = table[column].astype("Float64")
+    return table[[*columns, *extra, "flag"]]
+
+
+# ------------------------------------------------------------------ summary and presentation
+
+
+def summarise(result: TrendsResult) -> pd.DataFrame:
+    """``--summary``: one row per series (period rows only; figures without a single period
+    keep their own row with the average annual change or the multiple and its doublings)."""
+    import numpy as np
+    import pandas as pd
+
+    from jdcli.metrics.trends import trend_summary
+
+    frame = result.frame
+    periodic = frame["value"].notna()
+    keys = [*result.keys, "unit"] if "unit" not in result.keys else result.keys
+    summary = trend_summary(frame.loc[periodic], keys, rate=result.rate.loc[periodic])
+    if "multiple" in frame.columns:
+        others = frame.loc[
+            ~periodic & frame["period"].astype("str").str.match(r"^since |.*–")
+            | frame["multiple"].notna()
+        ]
+        others = others.loc[others["avg_annual_change_pct"].notna() | others["multiple"].notna()]
+        if len(others):
+            extra = pd.DataFrame(
+                {
+                    **{k: others[k] for k in keys},
+                    "first_period": others["period"].where(others["multiple"].isna()),
+                    "cagr_pct": others["avg_annual_change_pct"],
+                    "doublings": pd.Series(
+                        np.log2(others["multiple"].astype("float64")), index=others.index
+                    ).astype("Float64"),
+                    "multiple": others["multiple"],
+                }
+            )
+            summary["multiple"] = pd.array([pd.NA] * len(summary), dtype="Float64")
+            summary = pd.concat(
+                [summary, extra.reindex(columns=summary.columns)], ignore_index=True
+            )
+    return summary
+
+
+def sparklines(result: TrendsResult) -> list[str]:
+    """One sparkline per summary row (the series' values in period order; a gap is a space)."""
+    from jdcli.metrics.trends import parse_periods, series_ids
+
+    frame = result.frame
+    periodic = frame.loc[frame["value"].notna()]
+    keys = [*result.keys, "unit"] if "unit" not in result.keys else result.keys
+    ordinal, _ = parse_periods(periodic["period"])
+    work = periodic.assign(_series=series_ids(periodic, keys), _ordinal=ordinal)
+    lines = []
+    for _, group in work.sort_values(["_series", "_ordinal"]).groupby("_series", sort=True):
+        values = group["value"].astype("float64")
+        low, high = float(values.min()), float(values.max())
+        by_ordinal = dict(zip(group["_ordinal"].astype("int64"), values, strict=True))
+        first, last = min(by_ordinal), max(by_ordinal)
+        chars = []
+        for position in range(first, last + 1):
+            if position not in by_ordinal:
+                chars.append(" ")
+                continue
+            share = 0.5 if high == low else (by_ordinal[position] - low) / (high - low)
+            chars.append(_SPARKS[min(int(share * (len(_SPARKS) - 1) + 0.5), len(_SPARKS) - 1)])
+        lines.append("".join(chars))
+    extra = len(summary_extra_rows(result))
+    return lines + [""] * extra
+
+
+def summary_extra_rows(result: TrendsResult) -> pd.DataFrame:
+    """The rows of figures with no single period (as ``summarise`` appends them)."""
+    frame = result.frame
+    if "multiple" not in frame.columns:
+        return frame.iloc[0:0]
+    return frame.loc[frame["avg_annual_change_pct"].notna() | frame["multiple"].notna()]
+
+
+def metric_polarity(loaded: Loaded) -> dict[str, str]:
+    """Each metric's desirable direction from a datapackage.json next to the data:
+    ``"polarity": "down-is-good"`` (or ``up-is-good``) on the resource's ``jdcli.metrics``
+    entry, on a field named like the metric (wide files) or on the ``value`` field."""
+    from jdcli.datasets import read_package
+
+    if loaded.path is None:
+        return {}
+    folder = Path(loaded.path).parent
+    if not (folder / "datapackage.json").is_file():
+        return {}
+    try:
+        package = read_package(folder)
+    except UsageError:
+        return {}
+    polarity: dict[str, str] = {}
+    for resource in package.get("resources", []):
+        if Path(str(resource.get("path", ""))).name != Path(loaded.path).name:
+            continue
+        fields = resource.get("schema", {}).get("fields", [])
+        for spec in fields:
+            if spec.get("polarity"):
+                polarity[str(spec.get("name"))] = str(spec["polarity"])
+        for name, spec in resource.get("jdcli", {}).get("metrics", {}).items():
+            if isinstance(spec, dict) and spec.get("polarity"):
+                polarity[str(name)] = str(spec["polarity"])
+    return polarity
+
+
+def polarity_styles(table: pd.DataFrame, polarity: dict[str, str]) -> dict[str, list[str | None]]:
+    """Colours for the change columns: green where the change goes the desirable way for its
+    metric, red where it does not; nothing for a metric without a stated direction."""
+    import pandas as pd
+
+    if not polarity:
+        return {}
+    metric = table["metric"] if "metric" in table.columns else None
+    direction: list[Any] = [
+        {"down-is-good": -1, "up-is-good": 1}.get(
+            polarity.get(str(m), polarity.get("value", "")), 0
+        )
+        for m in (metric if metric is not None else [None] * len(table))
+    ]
+    styles: dict[str, list[str | None]] = {}
+    for column in (*CHANGE_COLUMNS, "total_change_pct", "cagr_pct", "avg_annual_change_pct"):
+        if column not in table.columns:
+            continue
+        cells: list[str | None] = []
+        for sign, value in zip(direction, table[column], strict=True):
+            if not sign or pd.isna(value) or value == 0:
+                cells.append(None)
+            else:
+                cells.append(GOOD_STYLE if (value > 0) == (sign > 0) else BAD_STYLE)
+        styles[column] = cells
+    return styles
+
+
+def caption(loaded: Loaded, compare: str, summary: bool) -> str:
+    """Which comparison the table shows, the rules that matter for reading it, the source."""
+    if summary:
+        what = (
+            "First and last period with a value per series; CAGR over the years between their "
+            "labels; doublings = log2(last ÷ first) (翻两番 = 2)."
+        )
+    elif compare == "yoy":
+        what = (
+            "Change year on year (同比): each period against the same period one year earlier; "
+            "a missing comparison period is a gap, never bridged."
+        )
+    else:
+        what = (
+            "Sequential change (环比): each period against the immediately preceding one; "
+            "a missing period is a gap, never bridged."
+        )
+    return (
+        f"{what} Rates change in percentage points (pp); change_pct is the relative change. "
+        f"Source: {loaded.name}"
+    )

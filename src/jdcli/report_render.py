@@ -1,0 +1,229 @@
+"""The one-page report: a headline panel and one table per section, as a table, Markdown or JSON.
+
+The report's structure (``Report``, ``Section``) lives here with its renderers; the CLI builds
+it from each command's compute functions. A report has no CSV form: it is several tables.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TextIO
+
+from jdcli.formatting import format_number
+from jdcli.render import (
+    Format,
+    RenderOptions,
+    console_width,
+    records,
+    safe_text,
+    to_markdown,
+    to_table,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Columns of the headline panel, in order.
+HEADLINE_COLUMNS = (
+    "section",
+    "figure",
+    "period",
+    "value",
+    "unit",
+    "change",
+    "change_unit",
+    "direction",
+    "note",
+)
+
+ARROWS = {"up": "↑ up", "down": "↓ down", "flat": "→ flat"}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section: its table and definition line, or the reason it was skipped."""
+
+    key: str
+    title: str
+    frame: pd.DataFrame | None
+    caption: str
+    decimals: int = 2
+    skipped: str = ""
+
+
+@dataclass(frozen=True)
+class Report:
+    """The whole report: what it covers, the key figures, then the sections in order."""
+
+    title: str
+    dataset: str
+    source: str
+    headline: pd.DataFrame
+    sections: tuple[Section, ...] = field(default_factory=tuple)
+
+
+# ---------------------------------------------------------------- headline for people
+
+
+def headline_rows(headline: pd.DataFrame, decimals: int) -> list[list[str]]:
+    """The headline panel's cells for people: value with its unit, signed change, arrow."""
+    rows = []
+    for row in headline.to_dict("records"):
+        value = _with_unit(row["value"], str(row["unit"] or ""), decimals, signed=False)
+        change = _with_unit(row["change"], str(row["change_unit"] or ""), decimals, signed=True)
+        direction = ARROWS.get(str(row["direction"] or ""), "—")
+        rows.append(
+            [
+                safe_text(str(row["section"])),
+                safe_text(str(row["figure"])),
+                safe_text(str(row["period"] or "")) or "—",
+                value,
+                change,
+                direction,
+                safe_text(str(row["note"] or "")),
+            ]
+        )
+    return rows
+
+
+HEADLINE_HEADERS = ["section", "figure", "period", "value", "change", "direction", "note"]
+
+
+def _with_unit(value: Any, unit: str, decimals: int, *, signed: bool) -> str:
+    if _missing(value):
+        return "—"
+    number = format_number(float(value), decimals, sign=signed)
+    if unit == "%":
+        return f"{number}%"
+    if unit == "pp":
+        return f"{number} pp"
+    if unit == "x":
+        return f"×{number}"
+    return f"{number} {unit}" if unit else number
+
+
+def _missing(value: Any) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))
+
+
+# ---------------------------------------------------------------- renderers
+
+
+def to_markdown_report(report: Report, stream: TextIO, decimals: int) -> None:
+    """Markdown: a heading, the source, the key figures, then each section with its caption."""
+    from tabulate import tabulate
+
+    stream.write(f"# {_md(report.title)}\n\n")
+    stream.write(f"Dataset `{_md(report.dataset)}`. Source: {_md(report.source)}\n\n")
+    stream.write("## Key figures\n\n")
+    if report.headline.empty:
+        stream.write("No key figures: no section could be computed.\n")
+    else:
+        rows = [[_md(c) for c in row] for row in headline_rows(report.headline, decimals)]
+        align = ["left", "left", "left", "right", "right", "left", "left"]
+        table = tabulate(
+            rows, headers=HEADLINE_HEADERS, tablefmt="github", colalign=align, disable_numparse=True
+        )
+        stream.write(table.rstrip("\n") + "\n")
+    for section in report.sections:
+        stream.write(f"\n## {_md(section.title)}\n\n")
+        if section.frame is None:
+            stream.write(f"_Skipped: {_md(section.skipped)}_\n")
+            continue
+        to_markdown(
+            section.frame,
+            stream,
+            RenderOptions(decimals=section.decimals, caption=section.caption),
+        )
+
+
+def to_table_report(report: Report, stream: TextIO, decimals: int) -> None:
+    """Terminal: a title, the key figures panel, then each section as a rich table."""
+    import os
+
+    from rich.console import Console
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    isatty = getattr(stream, "isatty", None)
+    terminal = bool(isatty and isatty())
+    console = Console(
+        file=stream,
+        width=console_width(stream),
+        force_terminal=terminal,
+        no_color=("NO_COLOR" in os.environ) or not terminal,
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
+    console.print(Text(report.title, style="bold"))
+    console.print(Text(f"Dataset {report.dataset}. Source: {report.source}"))
+    panel = Table(show_header=True, box=None, pad_edge=False)
+    for name in HEADLINE_HEADERS:
+        if name in ("value", "change"):
+            panel.add_column(Text(name), justify="right", overflow="fold")
+        else:
+            panel.add_column(Text(name), justify="left", overflow="fold")
+    for row in headline_rows(report.headline, decimals):
+        panel.add_row(*(Text(cell) for cell in row))
+    console.print(Panel(panel, title=Text("Key figures"), title_align="left"))
+    for section in report.sections:
+        console.print()
+        if section.frame is None:
+            console.print(Text(f"{section.title}: skipped ({section.skipped})"))
+            continue
+        to_table(
+            section.frame,
+            stream,
+            RenderOptions(decimals=section.decimals, title=section.title, caption=section.caption),
+        )
+
+
+def to_json_report(report: Report, stream: TextIO, decimals: int) -> None:
+    """One JSON object: ``report`` (what it covers), ``headline``, then a key per section."""
+    document: dict[str, Any] = {
+        "report": {"title": report.title, "dataset": report.dataset, "source": report.source},
+        "headline": records(report.headline),
+    }
+    for section in report.sections:
+        if section.frame is None:
+            document[section.key] = {"title": section.title, "skipped": section.skipped}
+        else:
+            document[section.key] = {
+                "title": section.title,
+                "definition": section.caption,
+                "rows": records(section.frame),
+            }
+    json.dump(document, stream, ensure_ascii=False, indent=2, allow_nan=False)
+    stream.write("\n")
+
+
+def _md(text: str) -> str:
+    return safe_text(text).replace("|", "\\|").replace("\n", " ")
+
+
+ReportRenderer = Callable[[Report, TextIO, int], None]
+
+REPORT_RENDERERS: dict[Format, ReportRenderer] = {
+    Format.TABLE: to_table_report,
+    Format.MARKDOWN: to_markdown_report,
+    Format.JSON: to_json_report,
+}
+
+
+def resolve_report_format(fmt: Format, stream: TextIO) -> Format:
+    """``auto`` is a table on a terminal and Markdown otherwise."""
+    if fmt is not Format.AUTO:
+        return fmt
+    isatty = getattr(stream, "isatty", None)
+    return Format.TABLE if isatty is not None and isatty() else Format.MARKDOWN
+
+
+def emit_report(report: Report, fmt: Format, stream: TextIO, decimals: int = 2) -> None:
+    """Write ``report`` in ``fmt`` (one of ``REPORT_RENDERERS``; ``auto`` resolved)."""
+    REPORT_RENDERERS[resolve_report_format(fmt, stream)](report, stream, decimals)

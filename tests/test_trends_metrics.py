@@ -1,0 +1,261 @@
+"""Tier 1: the period-change engine (pure pandas), by example and by property."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pandas.testing import assert_frame_equal, assert_series_equal
+
+from jdcli.metrics.trends import PeriodError, parse_periods, period_change
+
+
+def frame(rows: list[tuple[str, str, float | None]], start: int = 2) -> pd.DataFrame:
+    """Rows (metric, period, value) with file line numbers as the index."""
+    result = pd.DataFrame(rows, columns=["metric", "period", "value"])
+    result["value"] = result["value"].astype("Float64")
+    result.index = pd.Index(range(start, start + len(rows)), name="line")
+    return result
+
+
+# ------------------------------------------------------------------ parse_periods
+
+
+@pytest.mark.parametrize(
+    ("label", "ordinal", "freq"),
+    [
+        ("2017", 2017, "year"),
+        ("2017年", 2017, "year"),
+        ("２０１７", 2017, "year"),
+        ("2017H2", 2017 * 2 + 1, "half"),
+        ("2017年上半年", 2017 * 2, "half"),
+        ("2017Q2", 2017 * 4 + 1, "quarter"),
+        ("2017-Q4", 2017 * 4 + 3, "quarter"),
+        ("Q1 2018", 2018 * 4, "quarter"),
+        ("2017年第二季度", 2017 * 4 + 1, "quarter"),
+        ("2017-05", 2017 * 12 + 4, "month"),
+        ("2017/5", 2017 * 12 + 4, "month"),
+        ("2017年12月", 2017 * 12 + 11, "month"),
+        ("1970-01-02", 1, "day"),
+        ("2017年5月31日", (pd.Timestamp("2017-05-31") - pd.Timestamp("1970-01-01")).days, "day"),
+    ],
+)
+def test_parse_periods_recognises_labels(label: str, ordinal: int, freq: str) -> None:
+    ordinals, freqs = parse_periods(pd.Series([label], index=[5]))
+    assert ordinals.loc[5] == ordinal
+    assert freqs.loc[5] == freq
+
+
+@pytest.mark.parametrize("label", ["2017-13", "2017-02-30", "last year", "17", "2017Q5", ""])
+def test_parse_periods_rejects_bad_labels_naming_the_line(label: str) -> None:
+    with pytest.raises(PeriodError) as caught:
+        parse_periods(pd.Series(["2016", label], index=[2, 3]))
+    assert caught.value.lines == (3,)
+    assert str(caught.value).startswith("line 3: ")
+
+
+def test_parse_periods_insists_on_a_given_frequency() -> None:
+    with pytest.raises(PeriodError, match=r"line 3: period '2017-05' is a month, not a year"):
+        parse_periods(pd.Series(["2016", "2017-05"], index=[2, 3]), freq="year")
+
+
+# ------------------------------------------------------------------ period_change by example
+
+
+def test_yoy_change_first_gap_and_sorting() -> None:
+    rows = frame(
+        [("a", "2021", 60.0), ("a", "2017", 100.0), ("a", "2018", 80.0), ("a", "2019", 50.0)]
+    )
+    result = period_change(rows, ["metric"])
+    expected = rows.loc[[3, 4, 5, 2]].copy()
+    expected["base_period"] = pd.Series(
+        [np.nan, "2017", "2018", np.nan], index=expected.index, dtype="str"
+    )
+    expected["base_value"] = pd.array([pd.NA, 100.0, 80.0, pd.NA], dtype="Float64")
+    expected["change"] = pd.array([pd.NA, -20.0, -30.0, pd.NA], dtype="Float64")
+    expected["change_pct"] = pd.array([pd.NA, -20.0, -37.5, pd.NA], dtype="Float64")
+    expected["change_pp"] = pd.array([pd.NA] * 4, dtype="Float64")
+    expected["flag"] = pd.Series(
+        ["first", np.nan, np.nan, "gap"], index=expected.index, dtype="str"
+    )
+    assert_frame_equal(result, expected)
+
+
+def test_zero_and_negative_base() -> None:
+    rows = frame(
+        [("a", "2016", 0.0), ("a", "2017", 5.0), ("b", "2016", -50.0), ("b", "2017", -25.0)]
+    )
+    result = period_change(rows, ["metric"]).set_index("period", append=True)
+    assert pd.isna(result["change_pct"].iloc[1])
+    assert result["change"].iloc[1] == 5.0
+    assert result["flag"].iloc[1] == "zero base"
+    # A net balance rising from −50 to −25 went up by half of its size.
+    assert result["change_pct"].iloc[3] == 50.0
+    assert result["flag"].iloc[3] == "negative base"
+
+
+def test_rate_change_in_percentage_points() -> None:
+    rows = frame([("share", "2016", 1.48), ("share", "2017", 1.9)])
+    result = period_change(rows, ["metric"], rate=True)
+    assert result["change_pp"].iloc[1] == pytest.approx(0.42)
+    assert result["change_pct"].iloc[1] == pytest.approx(28.378378, rel=1e-6)
+    mixed = period_change(
+        pd.concat([rows, frame([("n", "2016", 10.0), ("n", "2017", 12.0)], start=9)]),
+        ["metric"],
+        rate=pd.Series([True, True, False, False], index=[2, 3, 9, 10]),
+    )
+    assert mixed["change_pp"].isna().tolist() == [True, True, True, False]
+
+
+def test_monthly_yoy_compares_the_same_month_and_prev_the_previous_month() -> None:
+    rows = frame([("a", "2016-05", 10.0), ("a", "2017-04", 11.0), ("a", "2017-05", 12.0)])
+    yoy = period_change(rows, ["metric"])
+    assert yoy["base_period"].tolist()[-1] == "2016-05"
+    assert pd.isna(yoy["base_period"].iloc[1])
+    assert yoy["flag"].iloc[1] == "first"
+    prev = period_change(rows, ["metric"], compare="prev")
+    assert prev["base_period"].iloc[2] == "2017-04"
+    assert prev["flag"].tolist()[:2] == ["first", "gap"]
+
+
+def test_quarter_and_daily_yoy() -> None:
+    quarters = period_change(
+        frame([("a", "2016Q2", 4.0), ("a", "2017Q1", 1.0), ("a", "2017Q2", 5.0)]), []
+    )
+    assert quarters["base_period"].iloc[2] == "2016Q2"
+    days = period_change(
+        frame([("a", "2016-02-29", 4.0), ("a", "2017-02-28", 1.0), ("a", "2020-02-29", 2.0)]), []
+    )
+    assert days["base_period"].isna().all()  # 28 Feb ≠ 29 Feb; 2019-02-29 does not exist
+    assert days["flag"].tolist() == ["first", "first", "gap"]
+
+
+def test_labels_of_one_period_written_differently_are_duplicates() -> None:
+    with pytest.raises(PeriodError) as caught:
+        period_change(
+            frame([("a", "2017-05", 1.0), ("b", "2017-05", 1.0), ("a", "2017/5", 2.0)]), ["metric"]
+        )
+    assert caught.value.lines == (2, 4)
+    assert "line 2 and line 4: duplicate period '2017-05' for metric=a" in str(caught.value)
+
+
+def test_mixed_frequencies_in_one_series_name_both_lines() -> None:
+    with pytest.raises(PeriodError) as caught:
+        period_change(
+            frame([("a", "2016", 1.0), ("b", "2017-05", 1.0), ("a", "2017Q1", 2.0)]), ["metric"]
+        )
+    assert caught.value.lines == (2, 4)
+    assert "mixed frequencies" in str(caught.value)
+    # Different series may have different frequencies.
+    result = period_change(frame([("a", "2016", 1.0), ("b", "2017-05", 1.0)]), ["metric"])
+    assert result["flag"].tolist() == ["first", "first"]
+
+
+def test_missing_values_are_flagged_not_zero() -> None:
+    result = period_change(
+        frame([("a", "2016", None), ("a", "2017", 5.0), ("a", "2018", None)]), []
+    )
+    assert result["flag"].tolist() == ["missing value", "missing base", "missing value"]
+    assert result["change"].isna().all()
+
+
+def test_no_keys_and_other_column_names() -> None:
+    rows = pd.DataFrame({"yr": ["2018", "2017"], "n": [3, 2]}, index=[3, 2])
+    result = period_change(rows, [], period="yr", value="n")
+    assert result.index.tolist() == [2, 3]
+    assert result["change"].tolist()[1] == 1.0
+
+
+# ------------------------------------------------------------------ properties
+
+YEARS = st.lists(st.integers(2000, 2015), unique=True, min_size=1, max_size=12)
+
+
+@st.composite
+def yearly_series(draw: st.DrawFn) -> pd.DataFrame:
+    """Up to three series with random (gappy) years and values including zeros and negatives."""
+    parts = []
+    for name in draw(
+        st.lists(st.sampled_from(["x", "y", "z"]), unique=True, min_size=1, max_size=3)
+    ):
+        years = draw(YEARS)
+        values = draw(st.lists(st.integers(-50, 500), min_size=len(years), max_size=len(years)))
+        parts.extend((name, str(y), float(v)) for y, v in zip(years, values, strict=True))
+    return frame(parts)
+
+
+def slow_reference(rows: pd.DataFrame) -> pd.DataFrame:
+    """The obvious self-join: each row with the row of the same metric one year earlier."""
+    earlier = rows.assign(year=rows["period"].astype(int) + 1)[
+        ["metric", "year", "period", "value"]
+    ]
+    joined = (
+        rows.assign(year=rows["period"].astype(int))
+        .reset_index()
+        .merge(earlier, on=["metric", "year"], how="left", suffixes=("", "_base"))
+    )
+    return joined.set_index("line")
+
+
+@given(yearly_series(), st.randoms())
+def test_shuffling_rows_changes_nothing(rows: pd.DataFrame, rnd: object) -> None:
+    order = list(rows.index)
+    rnd.shuffle(order)  # type: ignore[attr-defined]
+    assert_frame_equal(period_change(rows.loc[order], ["metric"]), period_change(rows, ["metric"]))
+
+
+@given(yearly_series())
+def test_equals_slow_reference_self_join(rows: pd.DataFrame) -> None:
+    result = period_change(rows, ["metric"])
+    reference = slow_reference(rows).loc[result.index]
+    assert_series_equal(
+        result["base_value"], reference["value_base"].astype("Float64"), check_names=False
+    )
+    assert (result["base_period"].fillna("") == reference["period_base"].fillna("")).all()
+    expected_pct = (
+        (reference["value"] - reference["value_base"]) / reference["value_base"].abs() * 100
+    )
+    expected_pct = expected_pct.where(reference["value_base"] != 0).astype("Float64")
+    assert_series_equal(result["change_pct"], expected_pct, check_names=False)
+
+
+@given(yearly_series())
+def test_value_is_base_times_one_plus_change(rows: pd.DataFrame) -> None:
+    result = period_change(rows, ["metric"])
+    positive = result.loc[(result["base_value"] > 0).fillna(False)]
+    rebuilt = positive["base_value"] * (1 + positive["change_pct"] / 100)
+    assert np.allclose(rebuilt.to_numpy(dtype=float), positive["value"].to_numpy(dtype=float))
+
+
+@given(yearly_series(), st.sampled_from(["yoy", "prev"]))
+def test_gaps_are_never_bridged(rows: pd.DataFrame, compare: str) -> None:
+    result = period_change(rows, ["metric"], compare=compare)
+    compared = result.loc[result["base_period"].notna()]
+    assert (compared["period"].astype(int) - compared["base_period"].astype(int) == 1).all()
+    present = set(zip(rows["metric"], rows["period"].astype(int), strict=True))
+    for metric, period, flag in zip(
+        result["metric"], result["period"].astype(int), result["flag"], strict=True
+    ):
+        has_base = (metric, period - 1) in present
+        assert (flag in ("first", "gap")) == (not has_base)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(2010, 2014), st.integers(1, 12)), unique=True, min_size=1, max_size=30
+    ),
+    st.data(),
+)
+def test_monthly_yoy_compares_same_month_a_year_earlier(
+    months: list[tuple[int, int]], data: st.DataObject
+) -> None:
+    rows = frame([("m", f"{y}-{m:02d}", float(data.draw(st.integers(1, 99)))) for y, m in months])
+    result = period_change(rows, ["metric"])
+    compared = result.loc[result["base_period"].notna()]
+    for period, base in zip(compared["period"], compared["base_period"], strict=True):
+        assert base == f"{int(period[:4]) - 1}{period[4:]}"
+    present = {(y, m) for y, m in months}
+    expected = sum((y - 1, m) in present for y, m in months)
+    assert len(compared) == expected
