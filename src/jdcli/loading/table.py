@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -207,6 +208,9 @@ def _blank(payload: bytes) -> bool:
     return len(payload) <= len(head) or not payload.decode("utf-8").strip()
 
 
+_TRAILING_POINT = re.compile(rb"\d\.(?![0-9])")
+
+
 def _missing_spellings() -> list[str]:
     spellings = {"NaN"}
     for token in MISSING_TOKENS:
@@ -269,6 +273,12 @@ def _parse_typed(
     if table.num_columns != len(header) or table.num_rows == 0:
         return None
     blank = None
+    if any(table[f"f{i}"].null_count for i in positions) and _TRAILING_POINT.search(
+        source.payload() if payload is None else payload
+    ):
+        # With a missing value in the column the text path checks every cell's form, and
+        # "5." (a point without decimals) is not a number there: let it say so.
+        return None
     for i, name in enumerate(names):
         column = table[name]
         if i in positions:

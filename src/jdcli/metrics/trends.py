@@ -65,6 +65,10 @@ class PeriodError(ValueError):
         super().__init__(f"{where}: {detail}" if where else detail)
 
 
+# From this many labels on, parsing the distinct ones is quicker than parsing them all.
+_DISTINCT_FROM = 10_000
+
+
 def parse_periods(labels: pd.Series, freq: str | None = None) -> tuple[pd.Series, pd.Series]:
     """Period labels → (``ordinal``, ``freq``), both aligned to ``labels``' index.
 
@@ -82,6 +86,19 @@ def parse_periods(labels: pd.Series, freq: str | None = None) -> tuple[pd.Series
     if freq is not None and freq not in FREQUENCIES:
         raise PeriodError(f"unknown frequency {freq!r} (use one of {', '.join(FREQUENCIES)})", [])
     _check_index(labels.index)
+    if len(labels) >= _DISTINCT_FROM:
+        # A long panel repeats a few period labels: parse each distinct label once.
+        codes, uniques = pd.factorize(labels, use_na_sentinel=False)
+        if len(uniques) * 4 < len(labels):
+            try:
+                ordinal, freqs = parse_periods(pd.Series(uniques, dtype=labels.dtype), freq)
+            except PeriodError:
+                pass  # parsed row by row below, so that the error names the first bad line
+            else:
+                return (
+                    pd.Series(ordinal.array.take(codes), index=labels.index),
+                    pd.Series(freqs.array.take(codes), index=labels.index),
+                )
     text = labels.astype("str").str.translate(_TRANSLATE).str.strip()
     missing = labels.isna() | text.eq("")
     if bool(missing.any()):
