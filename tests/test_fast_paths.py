@@ -293,3 +293,51 @@ def test_period_parsing_of_distinct_labels_matches_label_by_label() -> None:
         parse_periods(bad)
     assert str(error.value) == str(expected.value)
     assert "line 12347" in str(error.value)
+
+
+def _total_rows_reference(rows: pd.DataFrame, values: list[str], within: list[str]) -> pd.Series:
+    """Whole-frame group transforms, as total_rows was first written (the slow reference)."""
+    data = rows[values].astype("float64")
+    complete = data.notna().all(axis=1)
+    data = data.where(complete, 0.0)
+    keys = [rows[c] for c in within]
+    if keys:
+        sums = data.groupby(keys, dropna=False, sort=False).transform("sum")
+        sizes = complete.groupby(keys, dropna=False, sort=False).transform("sum")
+    else:
+        sums = pd.DataFrame(
+            np.broadcast_to(data.sum().to_numpy(), data.shape), index=data.index, columns=values
+        )
+        sizes = pd.Series(int(complete.sum()), index=data.index)
+    row = data.to_numpy()
+    equal = np.isclose(row, sums.to_numpy() - row, rtol=1e-9, atol=0.0).all(axis=1)
+    nonzero = (np.abs(sums.to_numpy()) > 0).any(axis=1)
+    flagged = equal & nonzero & complete.to_numpy() & (sizes.to_numpy() >= 3)
+    return pd.Series(flagged, index=rows.index, dtype="bool")
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["2018-01", "2018-02", None]),
+            st.sampled_from(["A", "B"]),
+            st.one_of(st.none(), st.integers(0, 30)),
+            st.integers(0, 30),
+        ),
+        max_size=30,
+    ),
+    st.sampled_from([[], ["period"], ["period", "region"]]),
+)
+def test_total_rows_matches_reference(
+    rows: list[tuple[str | None, str, int | None, int]], within: list[str]
+) -> None:
+    from jdcli.metrics.consistency import total_rows
+
+    frame = pd.DataFrame(rows, columns=["period", "region", "capacity", "occupied"])
+    frame = frame.astype(
+        {"period": "str", "region": "str", "capacity": "Float64", "occupied": "Float64"}
+    )
+    values = ["capacity", "occupied"]
+    assert_series_equal(
+        total_rows(frame, values, within=within), _total_rows_reference(frame, values, within)
+    )

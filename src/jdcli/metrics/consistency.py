@@ -24,22 +24,26 @@ def total_rows(
     Series aligned with ``rows``.
     """
     columns = list(values)
-    data = rows[columns].astype("float64")
-    complete = data.notna().all(axis=1)
-    data = data.where(complete, 0.0)
-    keys = [rows[c] for c in within]
-    if keys:
-        grouped = data.groupby(keys, dropna=False, sort=False)
-        sums = grouped.transform("sum")
-        sizes = complete.groupby(keys, dropna=False, sort=False).transform("sum")
+    arrays = [rows[c].astype("float64").to_numpy(na_value=np.nan) for c in columns]
+    complete = np.ones(len(rows), dtype=bool)
+    for array in arrays:
+        complete &= ~np.isnan(array)
+    # Group sums by integer group codes, one column at a time: a daily census has millions of
+    # rows, and whole-frame transforms would hold several copies of it at once.
+    if within:
+        if len(within) == 1:
+            group, _ = pd.factorize(rows[within[0]], use_na_sentinel=False)
+        else:
+            group = rows.groupby(list(within), dropna=False, sort=False).ngroup().to_numpy()
     else:
-        sums = pd.DataFrame(
-            np.broadcast_to(data.sum().to_numpy(), data.shape), index=data.index, columns=columns
-        )
-        sizes = pd.Series(int(complete.sum()), index=data.index)
-    row = data.to_numpy()
-    others = sums.to_numpy() - row
-    equal = np.isclose(row, others, rtol=1e-9, atol=0.0).all(axis=1)
-    nonzero = (np.abs(sums.to_numpy()) > 0).any(axis=1)
-    flagged = equal & nonzero & complete.to_numpy() & (sizes.to_numpy() >= 3)
-    return pd.Series(flagged, index=rows.index, dtype="bool")
+        group = np.zeros(len(rows), dtype=np.intp)
+    groups = int(group.max()) + 1 if len(group) else 0
+    sizes = np.bincount(group, weights=complete, minlength=groups)[group]
+    flagged = complete & (sizes >= 3)
+    nonzero = np.zeros(len(rows), dtype=bool)
+    for array in arrays:
+        value = np.where(complete, array, 0.0)
+        sums = np.bincount(group, weights=value, minlength=groups)[group]
+        flagged &= np.isclose(value, sums - value, rtol=1e-9, atol=0.0)
+        nonzero |= np.abs(sums) > 0
+    return pd.Series(flagged & nonzero, index=rows.index, dtype="bool")
