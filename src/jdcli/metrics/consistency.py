@@ -24,12 +24,10 @@ def total_rows(
     Series aligned with ``rows``.
     """
     columns = list(values)
-    arrays = [rows[c].astype("float64").to_numpy(na_value=np.nan) for c in columns]
-    complete = np.ones(len(rows), dtype=bool)
-    for array in arrays:
-        complete &= ~np.isnan(array)
-    # Group sums by integer group codes, one column at a time: a daily census has millions of
-    # rows, and whole-frame transforms would hold several copies of it at once.
+    complete = ~rows[columns].isna().any(axis=1).to_numpy()
+    # Group sums by integer group codes, one column at a time and in place: a daily census
+    # has millions of rows, and whole-frame transforms would hold several copies of it.
+    group: np.ndarray
     if within:
         if len(within) == 1:
             group, _ = pd.factorize(rows[within[0]], use_na_sentinel=False)
@@ -38,12 +36,19 @@ def total_rows(
     else:
         group = np.zeros(len(rows), dtype=np.intp)
     groups = int(group.max()) + 1 if len(group) else 0
-    sizes = np.bincount(group, weights=complete, minlength=groups)[group]
-    flagged = complete & (sizes >= 3)
+    flagged = complete & (np.bincount(group, weights=complete, minlength=groups)[group] >= 3)
     nonzero = np.zeros(len(rows), dtype=bool)
-    for array in arrays:
-        value = np.where(complete, array, 0.0)
-        sums = np.bincount(group, weights=value, minlength=groups)[group]
-        flagged &= np.isclose(value, sums - value, rtol=1e-9, atol=0.0)
-        nonzero |= np.abs(sums) > 0
+    for column in columns:
+        value = rows[column].astype("float64").to_numpy(na_value=0.0, copy=True)
+        value[~complete] = 0.0
+        totals = np.bincount(group, weights=value, minlength=groups).astype(np.float64)
+        nonzero |= (np.abs(totals) > 0)[group]
+        others = totals[group]
+        others -= value  # the sum of the other rows of the group
+        tolerance = np.abs(others)
+        tolerance *= 1e-9  # as np.isclose(value, others, rtol=1e-9, atol=0)
+        np.subtract(value, others, out=others)
+        np.abs(others, out=others)
+        flagged &= others <= tolerance
+        del value, others, tolerance
     return pd.Series(flagged & nonzero, index=rows.index, dtype="bool")
