@@ -48,7 +48,8 @@ def corpus_params() -> list[Any]:
     for case in CASES:
         commands = FILE_COMMANDS if case["commands"] == "all" else case["commands"]
         for command in commands:
-            params.append(command_param(command, case, id=f"{command}-{case['file']}"))
+            label = " ".join([case["file"], *case.get("args", [])])
+            params.append(command_param(command, case, id=f"{command}-{label}"))
     return params
 
 
@@ -80,7 +81,7 @@ def test_corpus(
     invoke: Any, command: str, case: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(BAD)  # messages then name the file as the user typed it
-    result = run_file(invoke, command, case["file"])
+    result = run_file(invoke, command, case["file"], *case.get("args", []))
     assert "Traceback" not in result.stderr
     if case["exit"] == 2:
         assert_one_error(result, case["file"], *case.get("message", []))
@@ -94,7 +95,7 @@ def test_corpus(
     for fragment in case.get("stdout", []):
         assert fragment in result.stdout
     if "same_as" in case:
-        reference = run_file(invoke, command, case["same_as"])
+        reference = run_file(invoke, command, case["same_as"], *case.get("args", []))
         assert reference.exit_code == 0
         assert result.stdout == reference.stdout
         assert result.stdout.encode() == reference.stdout.encode()

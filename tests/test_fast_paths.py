@@ -273,28 +273,6 @@ def test_progress_bar_only_for_large_inputs_on_a_terminal(
     assert run(io.StringIO()) == ""  # not a terminal: silent
 
 
-def test_period_parsing_of_distinct_labels_matches_label_by_label() -> None:
-    from jdcli.metrics import trends as trends_metrics
-    from jdcli.metrics.trends import PeriodError, parse_periods
-
-    labels = ["2017", "2018年", "2017Q2", "2017-05", "2017年5月31日", "2019H1"] * 3000
-    raw = pd.Series(labels, index=range(2, len(labels) + 2), dtype="str")
-    fast = parse_periods(raw)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(trends_metrics, "_DISTINCT_FROM", 10**9)
-        slow = parse_periods(raw)
-        bad = raw.copy()
-        bad.iloc[12_345] = "2017-13"
-        with pytest.raises(PeriodError) as expected:
-            parse_periods(bad)
-    assert_series_equal(fast[0], slow[0])
-    assert_series_equal(fast[1], slow[1])
-    with pytest.raises(PeriodError) as error:
-        parse_periods(bad)
-    assert str(error.value) == str(expected.value)
-    assert "line 12347" in str(error.value)
-
-
 def _total_rows_reference(rows: pd.DataFrame, values: list[str], within: list[str]) -> pd.Series:
     """Whole-frame group transforms, as total_rows was first written (the slow reference)."""
     data = rows[values].astype("float64")

@@ -66,3 +66,16 @@ def test_wheel_runs_on_bundled_data_from_any_folder(tmp_path: Path) -> None:
     )
     assert occupancy.returncode == 0, occupancy.stderr
     assert "7654,7020,91.71674941207212" in occupancy.stdout
+    # The README's first command: the report of the bundled package, from the installed wheel.
+    report = subprocess.run(
+        [sys.executable, "-m", "jdcli", "report"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert report.returncode == 0, report.stderr
+    assert report.stdout.startswith("# Guangzhou drug-control figures, 2018 report\n")
+    for heading in ("## Key figures", "## Occupancy", "## Trends", "## Staffing", "## Claims"):
+        assert heading in report.stdout

@@ -24,7 +24,7 @@ def commands() -> list[str]:
 
 def test_readme_opens_with_install_and_test_commands() -> None:
     first, second = code_blocks(README)[:2]
-    assert first.startswith("python3 -m pip install . && jdcli ")
+    assert first == "python3 -m pip install . && jdcli report"
     assert second == 'python3 -m pip install ".[test]" && python3 -m pytest'
 
 

@@ -120,3 +120,60 @@ def test_bundled_dataset_by_name(invoke) -> None:  # type: ignore[no-untyped-def
     default = invoke(["report", "-f", "json"])
     assert by_name.exit_code == 0
     assert by_name.stdout == default.stdout
+
+
+def test_headline_has_each_series_latest_change(invoke) -> None:  # type: ignore[no-untyped-def]
+    document = json.loads(invoke(["report", "-f", "json"]).stdout)
+    trends = [row for row in document["headline"] if row["section"] == "trends"]
+    labs = next(row for row in trends if row["figure"] == "小型制毒窝点")
+    assert (labs["value"], labs["change"], labs["change_unit"]) == (15, -40, "%")
+    assert labs["direction"] == "down"
+    # A rate changes in points.
+    rate = next(row for row in trends if row["figure"] == "本市户籍吸毒人员增速")
+    assert rate["change_unit"] == "pp"
+    assert rate["change"] == pytest.approx(-2.5)
+    assert document["trends"]["rows"]
+
+
+def test_staffing_section(invoke) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("jdcli.cli.staffing")
+    document = json.loads(invoke(["report", "-f", "json"]).stdout)
+    assert document["staffing"]["rows"]
+    staffing = [row for row in document["headline"] if row["section"] == "staffing"]
+    police = next(row for row in staffing if row["change"] is not None)
+    assert police["change_unit"] == "pp"
+    assert police["change"] == pytest.approx(0.42)
+    assert police["direction"] == "up"
+
+
+def test_staffing_in_another_package(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("jdcli.cli.staffing")
+    (tmp_path / "s.csv").write_text(
+        "单位名称,年份,工作人员,社区戒毒人员\n白云站,2018,14,330\n花都站,2018,5,150\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "datapackage.json").write_text(
+        json.dumps(
+            {
+                "name": "stations",
+                "resources": [{"name": "s", "path": "s.csv", "jdcli": {"command": "staffing"}}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = invoke(["report", str(tmp_path), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    headline = json.loads(result.stdout)["headline"]
+    assert [row["figure"] for row in headline] == ["caseload (Total)"]
+    assert headline[0]["value"] == pytest.approx(480 / 19)
+
+
+def test_json_keeps_the_result_tables_show_the_view_for_people(invoke) -> None:  # type: ignore[no-untyped-def]
+    document = json.loads(invoke(["report", "-f", "json"]).stdout)
+    price = next(r for r in document["trends"]["rows"] if r["multiple"] is not None)
+    assert price["multiple"] == 4
+    assert "base_value" in document["trends"]["rows"][0]
+    markdown = invoke(["report", "-f", "markdown"]).stdout
+    trends = markdown.split("## Trends", 1)[1].split("\n## ", 1)[0]
+    assert "×4" in trends
+    assert "2016: 25" in trends

@@ -9,7 +9,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal, assert_series_equal
 
-from jdcli.metrics.trends import PeriodError, parse_periods, period_change
+from jdcli.metrics.precision import figure_bounds
+from jdcli.metrics.trends import (
+    PeriodError,
+    combined_flags,
+    complete_with_reported,
+    cumulative_change,
+    format_periods,
+    index_to,
+    parse_periods,
+    period_change,
+    reported_consistency,
+    trend_summary,
+)
 
 
 def frame(rows: list[tuple[str, str, float | None]], start: int = 2) -> pd.DataFrame:
@@ -259,3 +271,207 @@ def test_monthly_yoy_compares_same_month_a_year_earlier(
     present = {(y, m) for y, m in months}
     expected = sum((y - 1, m) in present for y, m in months)
     assert len(compared) == expected
+
+
+# ------------------------------------------------------------------ reported changes
+
+
+def reported_frame(rows: list[tuple[str, str, float | None, float | None]]) -> pd.DataFrame:
+    result = pd.DataFrame(rows, columns=["metric", "period", "value", "reported_change_pct"])
+    result = result.astype({"value": "Float64", "reported_change_pct": "Float64"})
+    result.index = pd.Index(range(2, 2 + len(rows)), name="line")
+    return result
+
+
+def test_changes_only_are_chained_into_an_index() -> None:
+    rows = reported_frame([("vol", "2016", None, -14.0), ("vol", "2017", None, -16.0)])
+    result = complete_with_reported(rows, ["metric"])
+    assert result["period"].tolist() == ["2016", "2017", "2015"]
+    assert result["value"].tolist() == [86.0, 72.24, 100.0]
+    assert result["origin"].tolist() == ["chained", "chained", "index base"]
+    assert result["index_base"].tolist() == ["2015"] * 3
+    assert result.index.tolist()[2] < 0  # an added row has no file line
+    changes = period_change(result, ["metric"], carry=["origin"])
+    assert changes["change_pct"].tolist()[1:] == pytest.approx([-14.0, -16.0])
+    cumulative = cumulative_change(changes, ["metric"])
+    assert cumulative.loc[3] == pytest.approx(-27.76)
+    assert pd.isna(cumulative.iloc[0])
+
+
+def test_a_single_level_derives_the_others() -> None:
+    rows = reported_frame([("labs", "2017", 15.0, -40.0)])
+    result = complete_with_reported(rows, ["metric"])
+    assert result["value"].tolist() == [15.0, 25.0]
+    assert result["origin"].tolist() == ["level", "derived"]
+    assert result["period"].tolist() == ["2017", "2016"]
+    forwards = complete_with_reported(
+        reported_frame(
+            [("n", "2015", 50.0, None), ("n", "2016", None, 10.0), ("n", "2017", None, -10.0)]
+        ),
+        ["metric"],
+    )
+    assert forwards["value"].tolist() == pytest.approx([50.0, 55.0, 49.5])
+    assert forwards["origin"].tolist() == ["level", "derived", "derived"]
+
+
+def test_several_levels_are_never_filled_in() -> None:
+    rows = reported_frame(
+        [("x", "2015", 10.0, None), ("x", "2016", None, 5.0), ("x", "2017", 12.0, 3.0)]
+    )
+    result = complete_with_reported(rows, ["metric"])
+    assert_frame_equal(result.drop(columns=["origin", "index_base"]), rows)
+    assert result["origin"].tolist() == ["level", np.nan, "level"]
+
+
+def test_consistency_check_and_flags() -> None:
+    rows = reported_frame(
+        [
+            ("a", "2015", 12.5, None),
+            ("a", "2016", 10.1, -19.2),
+            ("a", "2017", 9.0, -17.0),
+            ("b", "2017", 15.0, -40.0),
+        ]
+    )
+    rows["value_decimals"] = pd.array([1, 1, 0, 0], dtype="Int64")
+    rows["reported_decimals"] = pd.array([pd.NA, 1, 0, 0], dtype="Int64")
+    completed = complete_with_reported(rows, ["metric"])
+    low, high = figure_bounds(completed["value"], completed["value_decimals"])
+    given_level = completed["origin"].eq("level")
+    completed["value_low"], completed["value_high"] = (
+        low.where(given_level),
+        high.where(given_level),
+    )
+    changes = period_change(completed, ["metric"], carry=["origin", "value_low", "value_high"])
+    verdict = reported_consistency(changes)
+    assert verdict.loc[[3, 4]].tolist() == [True, False]
+    assert pd.isna(verdict.loc[5])  # 15 labs at −40%: the base was derived from that change
+    flags = combined_flags(changes, verdict)
+    assert flags.tolist() == ["first", "consistent", "mismatch", "derived", "derived base"]
+
+
+@st.composite
+def reported_series(draw: st.DrawFn) -> pd.DataFrame:
+    """A series of consecutive years with reported changes only (one decimal, > −100%)."""
+    start = draw(st.integers(2000, 2010))
+    changes = draw(st.lists(st.integers(-950, 2000), min_size=1, max_size=8))
+    rows = [("s", str(start + i), None, c / 10) for i, c in enumerate(changes)]
+    order = draw(st.permutations(range(len(rows))))
+    return reported_frame([rows[i] for i in order])
+
+
+@given(reported_series())
+def test_chained_index_reproduces_the_reported_changes(rows: pd.DataFrame) -> None:
+    completed = complete_with_reported(rows, ["metric"])
+    changes = period_change(completed, ["metric"])
+    reported = changes.loc[changes["reported_change_pct"].notna()]
+    assert np.allclose(
+        reported["change_pct"].to_numpy(dtype=float),
+        reported["reported_change_pct"].to_numpy(dtype=float),
+    )
+    base = changes.loc[changes["origin"].eq("index base")]
+    assert base["value"].tolist() == [100.0]
+    assert int(base["period"].iloc[0]) == min(int(p) for p in rows["period"]) - 1
+
+
+# ------------------------------------------------------------------ whole-series measures
+
+
+def test_summary_years_come_from_labels_and_doublings_from_the_ratio() -> None:
+    rows = frame(
+        [
+            ("a", "2017", 10.0),
+            ("a", "2019", 20.0),
+            ("a", "2023", 40.0),
+            ("r", "2016", 7.8),
+            ("r", "2017", 5.3),
+        ]
+    )
+    summary = trend_summary(
+        rows, ["metric"], rate=pd.Series([False, False, False, True, True], index=rows.index)
+    )
+    a, r = summary.iloc[0], summary.iloc[1]
+    assert (a["first_period"], a["last_period"], a["years"], a["periods"]) == (
+        "2017",
+        "2023",
+        6.0,
+        3,
+    )
+    assert a["change_pct"] == 300.0
+    assert a["doublings"] == 2.0  # 翻两番 = ×4 = two doublings
+    assert a["cagr_pct"] == pytest.approx((4 ** (1 / 6) - 1) * 100)
+    assert pd.isna(a["change_pp"])
+    assert r["change_pp"] == pytest.approx(-2.5)
+    quarterly = trend_summary(frame([("q", "2017Q1", 1.0), ("q", "2018Q3", 2.0)]), ["metric"])
+    assert quarterly["years"].iloc[0] == 1.5
+
+
+def test_index_to_a_base_period() -> None:
+    rows = frame(
+        [
+            ("a", "2015", 50.0),
+            ("a", "2016", 75.0),
+            ("b", "2016", 0.0),
+            ("b", "2017", 3.0),
+            ("c", "2017", 1.0),
+        ]
+    )
+    index = index_to(rows, ["metric"], "2015")
+    assert index.loc[[2, 3]].tolist() == [100.0, 150.0]
+    assert index.loc[[4, 5, 6]].isna().all()  # no 2015 value (or a zero one) in b and c
+
+
+def test_format_periods_round_trips() -> None:
+    labels = pd.Series(["2017", "2017H2", "2017Q2", "2017-05", "2017-05-31"])
+    ordinal, freqs = parse_periods(labels)
+    assert format_periods(ordinal, freqs).tolist() == labels.tolist()
+
+
+@given(yearly_series(), st.sampled_from(["yoy", "prev"]))
+def test_splitting_series_changes_nothing(rows: pd.DataFrame, compare: str) -> None:
+    whole = period_change(rows, ["metric"], compare=compare)
+    parts = pd.concat(
+        [
+            period_change(part, ["metric"], compare=compare)
+            for _, part in rows.groupby("metric", sort=True)
+        ]
+    )
+    assert_frame_equal(parts, whole)
+
+
+@given(reported_series(), st.integers(1, 5000), st.data())
+def test_levels_derived_from_one_level_reproduce_the_reported_changes(
+    rows: pd.DataFrame, level: int, data: st.DataObject
+) -> None:
+    anchor = data.draw(st.sampled_from(list(rows.index)))
+    rows = rows.copy()
+    rows.loc[anchor, "value"] = float(level)
+    completed = complete_with_reported(rows, ["metric"])
+    assert completed.loc[anchor, "value"] == level  # a given level is never changed
+    assert completed["value"].notna().all()
+    changes = period_change(completed, ["metric"])
+    reported = changes.loc[changes["reported_change_pct"].notna()]
+    assert np.allclose(
+        reported["change_pct"].to_numpy(dtype=float),
+        reported["reported_change_pct"].to_numpy(dtype=float),
+    )
+
+
+def test_daily_reported_changes_chain_on_the_same_date() -> None:
+    rows = reported_frame([("d", "2016-02-28", None, 5.0), ("d", "2017-02-28", None, 3.0)])
+    result = complete_with_reported(rows, ["metric"])
+    assert result["period"].tolist() == ["2016-02-28", "2017-02-28", "2015-02-28"]
+    assert result["value"].tolist() == pytest.approx([105.0, 108.15, 100.0])
+    assert result["index_base"].tolist() == ["2015-02-28"] * 3
+
+
+def test_a_negative_single_level_is_not_scaled() -> None:
+    result = complete_with_reported(
+        reported_frame([("n", "2016", -5.0, None), ("n", "2017", None, 5.0)]), []
+    )
+    assert result["value"].isna().tolist() == [False, True]
+
+
+def test_dates_are_whole_years_apart_on_the_same_day() -> None:
+    summary = trend_summary(frame([("d", "2016-02-28", 1.0), ("d", "2018-02-28", 4.0)]), [])
+    assert summary["years"].iloc[0] == 2.0
+    assert summary["cagr_pct"].iloc[0] == pytest.approx(100.0)

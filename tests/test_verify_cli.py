@@ -129,3 +129,25 @@ def test_one_input_given_shows_what_the_claim_implies(invoke) -> None:  # type: 
         rows[1]["hint"]
         == "not given: to; -40% with the earlier value 25 implies the later value 15"
     )
+
+
+def test_a_forgotten_percent_sign_is_pointed_out(invoke) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(["verify", "7020/7654 = 91.72", "-f", "json"])
+    assert result.exit_code == 1
+    hint = json.loads(result.stdout)[0]["hint"]
+    assert hint.startswith("as a percentage (91.72%) the claim would pass; the inputs give 0.92")
+
+
+def test_col_maps_a_header_and_gbk_is_read(invoke, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "claims.csv"
+    text = (
+        "指标名,类型,分子,分母,发布\n满员率,ratio,7020,7654,91.72%\n满员率2,ratio,7020,7654,91.7%\n"
+    )
+    path.write_bytes(text.encode("gb18030"))
+    result = invoke(
+        ["verify", str(path), "--col", "label=指标名", "--col", "stated=发布", "-f", "csv"]
+    )
+    assert result.exit_code == 0, result.stderr
+    rows = result.stdout.splitlines()[1:]
+    assert [r.split(",")[0] for r in rows] == ["满员率", "满员率2"]
+    assert all(r.endswith(",pass,") for r in rows)

@@ -43,7 +43,11 @@ ARROWS = {"up": "↑ up", "down": "↓ down", "flat": "→ flat"}
 
 @dataclass(frozen=True)
 class Section:
-    """One section: its table and definition line, or the reason it was skipped."""
+    """One section: its table and definition line, or the reason it was skipped.
+
+    ``frame`` is the command's result (JSON writes it at full precision); ``people``, when
+    given, is the command's own view of it for people (tables and Markdown).
+    """
 
     key: str
     title: str
@@ -51,6 +55,12 @@ class Section:
     caption: str
     decimals: int = 2
     skipped: str = ""
+    people: pd.DataFrame | None = None
+
+    @property
+    def shown(self) -> pd.DataFrame | None:
+        """What tables and Markdown show."""
+        return self.frame if self.people is None else self.people
 
 
 @dataclass(frozen=True)
@@ -131,11 +141,11 @@ def to_markdown_report(report: Report, stream: TextIO, decimals: int) -> None:
         stream.write(table.rstrip("\n") + "\n")
     for section in report.sections:
         stream.write(f"\n## {_md(section.title)}\n\n")
-        if section.frame is None:
+        if section.shown is None:
             stream.write(f"_Skipped: {_md(section.skipped)}_\n")
             continue
         to_markdown(
-            section.frame,
+            section.shown,
             stream,
             RenderOptions(decimals=section.decimals, caption=section.caption),
         )
@@ -174,11 +184,11 @@ def to_table_report(report: Report, stream: TextIO, decimals: int) -> None:
     console.print(Panel(panel, title=Text("Key figures"), title_align="left"))
     for section in report.sections:
         console.print()
-        if section.frame is None:
+        if section.shown is None:
             console.print(Text(f"{section.title}: skipped ({section.skipped})"))
             continue
         to_table(
-            section.frame,
+            section.shown,
             stream,
             RenderOptions(decimals=section.decimals, title=section.title, caption=section.caption),
         )

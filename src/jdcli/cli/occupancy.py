@@ -213,6 +213,8 @@ def warn_total_rows(frame: pd.DataFrame, values: list[str], name: str) -> None:
 
 def explain_column(result: pd.DataFrame, decimals: int) -> list[str]:
     """``7020 / 7654 = 91.72%`` for each row (``—`` where the rate is undefined)."""
+    import pandas as pd
+
     from jdcli.formatting import format_number
 
     days = "capacity_days" in result.columns
@@ -226,7 +228,7 @@ def explain_column(result: pd.DataFrame, decimals: int) -> list[str]:
         )
         right = (
             "undefined (no capacity)"
-            if pct is None or pct != pct
+            if pd.isna(pct)  # <NA> from Float64: `pct != pct` would raise
             else (f"{format_number(pct, decimals, thousands=False)}%")
         )
         lines.append(f"{left} = {right}")

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from jdcli.cli import app
 from jdcli.cli.common import (
     DecimalsOpt,
-    FormatOpt,
     OutputOpt,
     note,
     reported_errors,
@@ -34,7 +34,17 @@ DatasetArg = Annotated[
         help="A dataset package: a folder with datapackage.json, or the name of a bundled one. "
         "Omitted: the bundled guangzhou-2018.",
         show_default=False,
-        metavar="[DATASET]",
+        metavar="DATASET",
+    ),
+]
+ReportFormatOpt = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: auto (a table on a terminal, Markdown otherwise), table, markdown "
+        "or json. A report has no CSV form.",
+        case_sensitive=False,
     ),
 ]
 
@@ -50,7 +60,7 @@ SECTIONS = (
 @app.command()
 def report(
     dataset: DatasetArg = None,
-    fmt: FormatOpt = Format.AUTO,
+    fmt: ReportFormatOpt = Format.AUTO,
     output: OutputOpt = None,
     decimals: DecimalsOpt = 2,
 ) -> None:
@@ -272,7 +282,130 @@ def verify_section(resource: Resource, label: str, decimals: int) -> tuple[Secti
     return section, headline_frame(rows)
 
 
+def trends_section(resource: Resource, label: str, decimals: int) -> tuple[Section, pd.DataFrame]:
+    """The trends table (as ``jdcli trends`` shows it) and each series' latest change."""
+    from jdcli.cli.trends import caption, compute, human_view
+    from jdcli.loading import load
+    from jdcli.loading.schemas import TRENDS
+    from jdcli.report_render import Section
+
+    loaded = load(resource.path, TRENDS, name=label)
+    result = compute(loaded, by=[])
+    for message in result.notes:
+        note(message)
+    section = Section(
+        "trends",
+        "Trends",
+        result.frame,
+        caption(loaded, "yoy", False, result.frame),
+        decimals,
+        people=human_view(result.frame, decimals),
+    )
+    changed = result.frame.loc[result.frame["change"].notna()]
+    latest = changed.drop_duplicates([*result.keys, "unit"], keep="last")
+    rows = []
+    for index, row in latest.iterrows():
+        # A rate changes in points; anything else in percent.
+        is_rate = bool(result.rate.get(index, False))
+        change = row["change_pp"] if is_rate else row["change_pct"]
+        rows.append(
+            {
+                "section": "trends",
+                "figure": str(row.get("metric", "value")),
+                "period": str(row["period"]),
+                "value": row["value"],
+                "unit": "" if _missing(row["unit"]) else row["unit"],
+                "change": change,
+                "change_unit": "pp" if is_rate else "%",
+                "direction": direction(change),
+                "note": f"同比 vs {row['base_period']}"
+                + ("" if _missing(row["flag"]) or not row["flag"] else f"; {row['flag']}"),
+            }
+        )
+    return section, headline_frame(rows)
+
+
+def staffing_section(resource: Resource, label: str, decimals: int) -> tuple[Section, pd.DataFrame]:
+    """Staffing ratios (the bundled package's declared views, or the command's defaults), and
+    each ratio with its change where one is given."""
+    from jdcli.datasets import DEFAULT_DATASET, datasets_root
+    from jdcli.loading import load
+    from jdcli.report_render import Section
+
+    staffing: Any = importlib.import_module("jdcli.cli.staffing")
+    bundled = resource.path.parent.resolve() == (datasets_root() / DEFAULT_DATASET).resolve()
+    if bundled:
+        frame, _, text = staffing.bundled_view()
+    else:
+        loaded = load(resource.path, staffing._schema(), name=label)
+        spec = staffing.resolve_spec(loaded, None, None, None, None)
+        frame = staffing.compute(loaded, spec, [])
+        text = staffing.caption(loaded, spec, None)
+    people = staffing.for_people(frame, decimals) if hasattr(staffing, "for_people") else None
+    section = Section("staffing", "Staffing", frame, text, decimals, people=people)
+    return section, staffing_headline(frame)
+
+
+def staffing_headline(frame: pd.DataFrame) -> pd.DataFrame:
+    """One headline row per ratio row: the ratio, and its change in points or percent."""
+    names = [str(c) for c in frame.columns]
+    ratios = [
+        c
+        for c in names
+        if (c in ("share_pct", "caseload") or c.startswith("per_")) and "change" not in c
+    ]
+    changes = [c for c in names if "change" in c and c.endswith(("_pp", "_pct"))]
+    keys = [c for c in ("measure", "unit", "region", "facility") if c in names]
+    shown = frame
+    if "measure" not in names and len(frame):
+        # A table per unit: the latest period's overall row (Σ/Σ) when there is one.
+        if "period" in names:
+            shown = shown.loc[shown["period"].eq(shown["period"].iloc[-1])]
+        totals = shown.loc[shown[keys[0]].eq("Total")] if keys else shown.iloc[0:0]
+        shown = totals if len(totals) else shown
+    rows = []
+    for _, row in shown.iterrows():
+        ratio = next((c for c in ratios if not _missing(row[c])), None)
+        if ratio is None:
+            continue
+        change = next((c for c in changes if not _missing(row[c])), None)
+        figure = " ".join(str(row[k]) for k in keys if not _missing(row[k]))
+        if "measure" not in names:
+            figure = f"{ratio} ({figure})" if figure else ratio
+        rows.append(
+            {
+                "section": "staffing",
+                "figure": figure,
+                "period": "" if "period" not in names or _missing(row["period"]) else row["period"],
+                "value": row[ratio],
+                "unit": _ratio_unit(ratio),
+                "change": None if change is None else row[change],
+                "change_unit": "" if change is None else ("pp" if change.endswith("_pp") else "%"),
+                "direction": "" if change is None else direction(row[change]),
+                "note": "",
+            }
+        )
+    return headline_frame(rows)
+
+
+def _ratio_unit(column: str) -> str:
+    """``share_pct`` → ``%``; ``per_1000`` → ``per 1,000``; ``per_1`` and ``caseload`` → none."""
+    if column.endswith("_pct"):
+        return "%"
+    n = column.removeprefix("per_")
+    return f"per {int(n):,}" if column.startswith("per_") and n.isdigit() and n != "1" else ""
+
+
+def _missing(value: object) -> bool:
+    import pandas as pd
+
+    missing: Any = value
+    return missing is None or bool(pd.isna(missing))
+
+
 BUILDERS: dict[str, SectionBuilder] = {
     "occupancy": occupancy_section,
+    "trends": trends_section,
+    "staffing": staffing_section,
     "verify": verify_section,
 }

@@ -36,6 +36,7 @@ from jdcli.render import MACHINE_FORMATS, Format, RenderOptions
 if TYPE_CHECKING:
     import pandas as pd
 
+    from jdcli.datasets import Resource
     from jdcli.loading import Loaded
     from jdcli.metrics.staffing import RatioKind
 
@@ -79,13 +80,13 @@ PerOpt = Annotated[
     ),
 ]
 TargetOpt = Annotated[
-    float | None,
+    str | None,
     typer.Option(
         "--target",
         metavar="X",
-        help="A staffing standard: caseload → at most X of base per staff member (30 for 30:1); "
-        "per → at least X staff per N; share → at least X %. Adds target, staff_needed, "
-        "shortfall, status.",
+        help="A staffing standard: caseload → at most X of base per staff member (30, or 30:1); "
+        "per → at least X staff per N; share → at least X % (1.9 or 1.9%). Adds target, "
+        "staff_needed, shortfall, status.",
         show_default=False,
     ),
 ]
@@ -113,6 +114,18 @@ TotalColOpt = Annotated[
         "--total", metavar="COL", help="The total the --parts should add up to.", show_default=False
     ),
 ]
+CompareOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--compare",
+        metavar="yoy|prev",
+        help="Add the change of the ratio: yoy (same period a year earlier) or prev (the "
+        "preceding period). Shares change in percentage points.",
+        show_default=False,
+    ),
+]
+
+
 #: What a base column is, for captions.
 BASE_WORDS = {
     "population": "residents",
@@ -158,6 +171,7 @@ def staffing(
     base_file: BaseFileOpt = None,
     parts: PartsOpt = None,
     total_col: TotalColOpt = None,
+    compare: CompareOpt = None,
     by: ByOpt = None,
     explain: ExplainOpt = False,
     no_total: NoTotalOpt = False,
@@ -178,16 +192,18 @@ def staffing(
     """
     with reported_errors():
         chosen = output_format(fmt, output)
-        asked = (staff, base, ratio, per, target, base_file, parts, total_col, by)
+        asked = (staff, base, ratio, per, target, base_file, parts, total_col, compare, by)
         if file is None and not any(asked) and not col and not filters:
-            result, title, text = bundled_view()
+            result, title, text = bundled_view(explain, decimals)
             inputs: list[Path | None] = []
         elif parts or total_col:
-            check_parts_options(staff, base, ratio, per, target, base_file)
+            check_parts_options(staff, base, ratio, per, target, base_file, compare)
             loaded = load_input(
                 file, _schema(), "staffing", col=col, filters=filters, encoding=encoding
             )
-            result, text = compute_parts(loaded, parts, total_col, by or [], not no_total, strict)
+            result, text = compute_parts(
+                loaded, parts, total_col, by or [], not no_total, strict, explain, decimals
+            )
             title, inputs = "Parts and remainder", [loaded.path]
         else:
             loaded = load_input(
@@ -195,18 +211,12 @@ def staffing(
             )
             base_loaded = load_base_file(base_file, col, filters, encoding)
             spec = resolve_spec(loaded, staff, base, ratio, per, base_loaded)
-            result = compute(
-                loaded,
-                spec,
-                by or [],
-                target=target,
-                total=not no_total,
-                strict=strict,
-                base_loaded=base_loaded,
-            )
-            if explain:
-                result["explain"] = explain_column(result, spec, decimals)
-            title, text = "Staffing", caption(loaded, spec, target, base_loaded)
+            result, text = ratio_table(
+                loaded, spec, by or [], target=parse_target(target, spec.kind),
+                total=not no_total, strict=strict, base_loaded=base_loaded, compare=compare,
+                explain=explain, decimals=decimals,
+            )  # fmt: skip
+            title = "Staffing"
             inputs = [loaded.path, base_loaded.path if base_loaded else None]
         if chosen not in MACHINE_FORMATS:
             result = for_people(result, decimals)
@@ -250,12 +260,35 @@ def parse_ratio(ratio: str | None, per: str | None) -> tuple[RatioKind | None, i
     return kind, n
 
 
+def parse_target(text: str | None, kind: RatioKind) -> float | None:
+    """``--target`` as a number: ``30`` or ``30:1`` for a caseload, ``1.9`` or ``1.9%`` for a
+    share, ``25`` for a rate per N; above zero, or a usage error saying what is expected."""
+    if text is None:
+        return None
+    body = text.strip().replace(" ", "").replace("：", ":")
+    if kind == "caseload" and ":" in body:
+        head, _, tail = body.partition(":")
+        body = head if tail == "1" else ""
+    elif kind == "share":
+        body = body.removesuffix("%")
+    try:
+        value = float(body.replace(",", ""))
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        example = {"caseload": "30 or 30:1", "share": "1.9 or 1.9%", "per": "25"}[kind]
+        raise UsageError(
+            f"--target for a {kind} expects a number above 0 such as {example}, got {text!r}"
+        )
+    return value
+
+
 def check_parts_options(*others: object) -> None:
     """Parts mode stands alone: it has no staff, base, ratio, target or comparison."""
     if any(o is not None for o in others):
         raise UsageError(
             "--parts/--total is a mode of its own; it cannot be combined with --staff, --base, "
-            "--ratio, --per, --target or --base-file"
+            "--ratio, --per, --target, --base-file or --compare"
         )
 
 
@@ -430,6 +463,31 @@ def compute(
     )
 
 
+def ratio_table(
+    loaded: Loaded,
+    spec: RatioSpec,
+    by: list[str],
+    *,
+    target: float | None = None,
+    total: bool = True,
+    strict: bool = False,
+    base_loaded: Loaded | None = None,
+    compare: str | None = None,
+    explain: bool = False,
+    decimals: int = 2,
+) -> tuple[pd.DataFrame, str]:
+    """The whole ratio mode: :func:`compute`, then the change (``compare``) and the formulas
+    (``explain``), with the caption that defines them."""
+    result = compute(
+        loaded, spec, by, target=target, total=total, strict=strict, base_loaded=base_loaded
+    )
+    if compare:
+        result = add_change(result, spec, compare, loaded.name)
+    if explain:
+        result["explain"] = explain_column(result, spec, decimals)
+    return result, caption(loaded, spec, target, base_loaded, compare)
+
+
 def _joined(
     loaded: Loaded,
     base_loaded: Loaded,
@@ -485,8 +543,48 @@ def _note_undefined(bad: pd.DataFrame, spec: RatioSpec, where: list[str], groupe
     )
 
 
+def add_change(result: pd.DataFrame, spec: RatioSpec, compare: str, source: str) -> pd.DataFrame:
+    """The change of the ratio over time, from the trends engine.
+
+    Adds ``base_period`` (the period compared with) and, named after the ratio column,
+    ``<ratio>_change`` and ``<ratio>_change_pct`` — for a share ``share_pct_change_pp``, the
+    change in percentage points. Empty for the first period, across a gap (never bridged), and
+    where either ratio is undefined; ``_change_pct`` is empty for a zero base.
+    """
+    from jdcli.errors import InputError
+    from jdcli.metrics.trends import PeriodError, period_change
+
+    mode = compare.strip().casefold()
+    if mode not in ("yoy", "prev"):
+        raise UsageError(f"--compare must be yoy or prev, got {compare!r}")
+    if "period" not in result.columns:
+        raise UsageError("--compare needs a period column (年份, 年度, 月份, year, month …)")
+    column = spec.column
+    figures = {"period", "staff", "base", column, "target", "staff_needed", "shortfall", "status"}
+    keys = [c for c in result.columns if c not in figures]
+    dated = result.loc[result["period"].notna()]
+    try:
+        changes = period_change(dated, keys, period="period", value=column, compare=mode)
+    except PeriodError as exc:
+        raise InputError(f"{source}: --compare {mode}: {exc.detail}") from None
+    out = result.copy()
+    out["base_period"] = changes["base_period"].reindex(out.index).astype("str")
+    if spec.kind == "share":
+        out[f"{column}_change_pp"] = changes["change"].reindex(out.index).astype("Float64")
+    else:
+        out[f"{column}_change"] = changes["change"].reindex(out.index).astype("Float64")
+        out[f"{column}_change_pct"] = changes["change_pct"].reindex(out.index).astype("Float64")
+    gaps = int(changes["flag"].eq("gap").sum())
+    if gaps:
+        note(
+            f"{gaps} row(s) have no change: the period they compare with is missing "
+            "(gaps are never bridged)"
+        )
+    return out
+
+
 def explain_column(result: pd.DataFrame, spec: RatioSpec, decimals: int) -> list[str]:
-    """The formula of each row: ``471 / 1427 = 33.01%``, ``1427 / 170 × 1 = 8.39``,
+    """The formula of each row: ``471 / 1427 = 33.01%``, ``12 / 2711000 × 100000 = 0.44``,
     ``360 / 12 = 30 : 1``; ``undefined`` where the ratio is."""
     from jdcli.formatting import format_number
 
@@ -502,7 +600,9 @@ def explain_column(result: pd.DataFrame, spec: RatioSpec, decimals: int) -> list
             left = f"{num(b)} / {num(s)}"
             right = None if _missing(value) else caseload_text(float(value), decimals)
         else:
-            left = f"{num(s)} / {num(b)}" + (f" × {spec.per}" if spec.kind == "per" else "")
+            left = f"{num(s)} / {num(b)}" + (
+                f" × {spec.per}" if spec.kind == "per" and spec.per != 1 else ""
+            )
             suffix = "%" if spec.kind == "share" else ""
             right = None if _missing(value) else f"{num(value)}{suffix}"
         if right is None:
@@ -543,7 +643,11 @@ def for_people(result: pd.DataFrame, decimals: int) -> pd.DataFrame:
 
 
 def caption(
-    loaded: Loaded, spec: RatioSpec, target: float | None, base_loaded: Loaded | None = None
+    loaded: Loaded,
+    spec: RatioSpec,
+    target: float | None,
+    base_loaded: Loaded | None = None,
+    compare: str | None = None,
 ) -> str:
     """Definition of the ratio, why this kind, the target rule and the source."""
     s, b = spec.staff_label, spec.base_label
@@ -563,6 +667,14 @@ def caption(
             f"Target: {rule}; staff_needed rounded up; an aggregate's shortfall is the sum of "
             "its units' shortfalls."
         )
+    if compare:
+        against = (
+            "the same period a year earlier (同比)"
+            if compare.strip().casefold() == "yoy"
+            else "the preceding period (环比)"
+        )
+        unit = "percentage points" if spec.kind == "share" else "units of the ratio and in %"
+        parts.append(f"Change against {against}, in {unit}; empty across a gap.")
     source = loaded.name + (f" + {base_loaded.name}" if base_loaded else "")
     parts.append(f"Source: {source}")
     return " ".join(parts)
@@ -576,10 +688,13 @@ def compute_parts(
     parts: str | None,
     total_col: str | None,
     by: list[str],
-    total: bool,
-    strict: bool,
+    total: bool = True,
+    strict: bool = False,
+    explain: bool = False,
+    decimals: int = 2,
 ) -> tuple[pd.DataFrame, str]:
-    """Parts mode: each unit's remainder of ``--total`` not explained by ``--parts``."""
+    """Parts mode: each unit's remainder of ``--total`` not explained by ``--parts``, and the
+    caption; with ``explain`` an ``explain`` column (``1427 − 471 = 956 (66.99%)``)."""
     from jdcli.loading import drop_incomplete
     from jdcli.metrics.staffing import parts_remainder
 
@@ -616,19 +731,50 @@ def compute_parts(
         f"{total_header} × 100 (ratio of totals). The parts are never forced to fit. "
         f"Source: {loaded.name}"
     )
+    if explain:
+        result["explain"] = parts_explain(result, part_cols, decimals)
     return result, text
+
+
+def parts_explain(result: pd.DataFrame, columns: list[str], decimals: int) -> list[str]:
+    """``1427 − 471 = 956 (66.99%)`` per row: the total less each part (``columns``)."""
+    from jdcli.formatting import format_number
+
+    def num(value: Any) -> str:
+        return format_number(float(value), decimals, thousands=False)
+
+    lines = []
+    for _, row in result.iterrows():
+        if _missing(row["remainder"]):
+            lines.append("undefined (a figure is missing)")
+            continue
+        share = "" if _missing(row["remainder_pct"]) else f" ({num(row['remainder_pct'])}%)"
+        figures = " − ".join(num(row[c]) for c in columns)
+        lines.append(f"{num(row['total'])} − {figures} = {num(row['remainder'])}{share}")
+    return lines
 
 
 # ------------------------------------------------------------------ the bundled view
 
 
-def bundled_view() -> tuple[pd.DataFrame, str, str]:
-    """The bundled Guangzhou staffing figures, one row per ratio, with title and caption.
+def bundled_view(
+    explain: bool = False,
+    decimals: int = 2,
+    resource: Resource | None = None,
+    label: str | None = None,
+) -> tuple[pd.DataFrame, str, str]:
+    """A package's staffing figures, one row per ratio, with title and caption.
+
+    ``resource`` defaults to the bundled Guangzhou staffing resource; ``label`` is how the
+    caption names it (default: ``resource.label``). With ``explain``, an ``explain`` column
+    gives each row's formula (``471 / 1427 = 33.01%``, ``1.9% − 1.48% = +0.42 pp``).
+    A resource without ``views`` is a usage error.
 
     The ratios are declared in the resource's ``jdcli.views`` (datapackage.json): a view with
     ``staff`` and ``base`` is computed by the general machinery (its kind chosen from the base
     column's meaning, as for any file); a view with ``stated``, ``before`` and ``after`` is a
-    stated figure given twice without dates, set side by side as a before/after pair.
+    share in % stated twice without dates (no counts), set side by side as a before/after
+    pair with the change in percentage points.
     """
     import pandas as pd
 
@@ -636,14 +782,30 @@ def bundled_view() -> tuple[pd.DataFrame, str, str]:
     from jdcli.loading import load, parse_numbers
     from jdcli.metrics.staffing import default_ratio, pair_change, ratio_column, staffing_ratio
 
-    resource = default_resource("staffing")
-    loaded = load(resource.path, _schema(), name=resource.label)
+    if resource is None:
+        resource = default_resource("staffing")
+    loaded = load(resource.path, _schema(), name=label or resource.label)
     frame = loaded.frame
     views = resource.meta.get("jdcli", {}).get("views", [])
+    if not views:
+        raise UsageError(
+            f'{loaded.name}: its datapackage entry lists no staffing views ("jdcli": '
+            '{"views": [...]}); run jdcli staffing on the file with --staff and --base'
+        )
     rows: list[pd.DataFrame] = []
     kinds: list[str] = []
     for view in views:
         label = str(view.get("label", ""))
+        named = [str(view[k]) for k in ("stated", "staff", "base") if k in view]
+        needed = ["unit", "period", *named]
+        absent = [c for c in needed if c not in frame.columns]
+        complete = {"stated", "before", "after"} <= view.keys() or {"staff", "base"} <= view.keys()
+        if absent or not complete:
+            raise UsageError(
+                f"{loaded.name}: staffing view {label or view!r} needs column(s) "
+                f"{', '.join(absent) or 'staff and base, or stated with before and after'} "
+                f"(found: {', '.join(map(str, frame.columns))})"
+            )
         if "stated" in view:
             column = str(view["stated"])
             stated = frame.assign(
@@ -662,27 +824,37 @@ def bundled_view() -> tuple[pd.DataFrame, str, str]:
                 keys=["unit"],
                 rate=True,
             )
-            name = "share_pct" if column.endswith("_pct") else column
+            name = "share_pct"  # a stated view is a share in %, stated twice
             # The pair's period reads "before → after"; the before value sits beside the after.
             span = pair["base_period"].fillna("?") + " → " + pair["period"]
-            rows.append(
-                pd.DataFrame(
-                    {
-                        "measure": label,
-                        "unit": pair["unit"],
-                        "period": span,
-                        name: pair["value"],
-                        f"before_{name}": pair["base_value"],
-                        f"{name}_change_pp": pair["change_pp"],
-                    }
-                )
+            shown = pd.DataFrame(
+                {
+                    "measure": label,
+                    "unit": pair["unit"],
+                    "period": span,
+                    name: pair["value"],
+                    f"before_{name}": pair["base_value"],
+                    f"{name}_change_pp": pair["change_pp"],
+                }
             )
+            if explain:
+                shown["explain"] = pair_explain(pair, decimals)
+            rows.append(shown)
             kinds.append(
                 f"{label}: a before/after pair as stated (no years, no counts), "
                 "change in percentage points"
             )
             continue
         staff, base = str(view["staff"]), str(view["base"])
+        for column in (staff, base):
+            if not _is_number_dtype(frame[column]):
+                frame = frame.assign(
+                    **{
+                        column: parse_numbers(
+                            frame[column], source=loaded.name, column=column, non_negative=True
+                        )
+                    }
+                )
         meaning = default_ratio(base)
         kind, per = meaning if meaning else ("per", 1)
         usable = frame.loc[frame[staff].notna() & frame[base].notna()]
@@ -698,6 +870,9 @@ def bundled_view() -> tuple[pd.DataFrame, str, str]:
             total=False,
         )
         result.insert(0, "measure", label)
+        if explain:
+            spec = RatioSpec(staff, base, kind, per, "", staff, base)
+            result["explain"] = explain_column(result, spec, decimals)
         rows.append(result)
         kinds.append(
             f"{staff} ÷ {base} → {ratio_column(kind, per)} (base: {BASE_WORDS[base]})"
@@ -709,9 +884,10 @@ def bundled_view() -> tuple[pd.DataFrame, str, str]:
     if (table["unit"] == table["unit"].iloc[0]).all():
         table = table.drop(columns="unit")
     order = [c for c in ("measure", "unit", "period", "staff", "base") if c in table.columns]
-    table = table[order + [c for c in table.columns if c not in order]]
+    last = ["explain"] if explain else []
+    table = table[order + [c for c in table.columns if c not in order + last] + last]
     for name in table.columns:
-        if name not in ("measure", "unit", "period"):  # the rest are figures
+        if name not in ("measure", "unit", "period", "explain"):  # the rest are figures
             table[name] = table[name].astype("Float64")
     text = (
         "One row per ratio; each kind is chosen from its base column's meaning: "
@@ -721,3 +897,65 @@ def bundled_view() -> tuple[pd.DataFrame, str, str]:
     )
     title = "Staffing" + (f" ({frame['unit'].iloc[0]})" if "unit" not in table.columns else "")
     return table, title, text
+
+
+def pair_explain(pair: pd.DataFrame, decimals: int) -> list[str]:
+    """``1.9% − 1.48% = +0.42 pp`` for each before/after pair (values as stated)."""
+    from jdcli.formatting import format_number
+
+    lines = []
+    for after, before, change in zip(
+        pair["value"], pair["base_value"], pair["change_pp"], strict=True
+    ):
+        if _missing(after) or _missing(before):
+            lines.append("undefined (a figure is missing)")
+            continue
+        lines.append(
+            f"{format_number(float(after), decimals)}% − {format_number(float(before), decimals)}%"
+            f" = {format_number(float(change), decimals, sign=True)} pp"
+        )
+    return lines
+
+
+def key_figures(table: pd.DataFrame) -> list[dict[str, object]]:
+    """One headline figure per row of a ratio view (:func:`bundled_view`) or ratio table.
+
+    Each: ``figure`` (the measure, or the unit), ``period``, ``value`` (the row's ratio),
+    ``unit`` (``%``, ``per N``, ``: 1``), ``change`` and ``change_unit`` (a share's change in
+    ``pp`` when the table has one) and ``note`` (the staff and base behind it). Rows whose
+    ratio is undefined are left out.
+    """
+    from jdcli.formatting import format_machine
+
+    ratio_columns = [
+        c for c in table.columns if c == "share_pct" or c == "caseload" or c.startswith("per_")
+    ]
+    ratio_columns = [c for c in ratio_columns if not c.endswith(("_change", "_change_pct"))]
+    units = {"share_pct": "%", "caseload": ": 1"}
+    figures: list[dict[str, object]] = []
+    for _, row in table.iterrows():
+        found = [c for c in ratio_columns if not _missing(row[c])]
+        if not found:
+            continue
+        column = found[0]
+        change_column = f"{column}_change_pp" if column == "share_pct" else f"{column}_change"
+        change = row.get(change_column)
+        has_change = change is not None and not _missing(change)
+        change_value = float(change) if change is not None and has_change else None
+        has_counts = not (_missing(row.get("staff")) or _missing(row.get("base")))
+        figures.append(
+            {
+                "figure": str(row.get("measure", row.get("unit", ""))),
+                "period": "" if _missing(row.get("period")) else str(row.get("period")),
+                "value": float(row[column]),
+                "unit": units.get(column, column.replace("_", " ")),
+                "change": change_value,
+                "change_unit": ("pp" if column == "share_pct" else "") if has_change else "",
+                "note": (
+                    f"{format_machine(float(row['staff']))} / {format_machine(float(row['base']))}"
+                    if has_counts
+                    else "as stated"
+                ),
+            }
+        )
+    return figures

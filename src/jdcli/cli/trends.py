@@ -191,11 +191,13 @@ def trends(
                 table["trend"] = sparklines(result)
         else:
             table = result.frame
+        if chosen in (Format.TABLE, Format.MARKDOWN):
+            table = human_view(table, decimals)
         styles = polarity_styles(table, polarity) if chosen is Format.TABLE else {}
         options = RenderOptions(
             decimals=decimals,
             title="Trends" if not summary else "Trends: summary",
-            caption=caption(loaded, compare.value, summary),
+            caption=caption(loaded, compare.value, summary, result.frame),
             excel=excel,
             styles=styles,
         )
@@ -242,6 +244,8 @@ def compute(
                 f"(found: {', '.join(map(str, frame['metric'].dropna().unique()))})"
             )
         frame = frame.loc[frame["metric"].isin(metrics)]
+    if frame.empty:
+        warn(f"{loaded.name}: no data rows; the result is empty")
     frame = read_figures(frame, loaded)
     statements, frame = split_statements(frame)
     frame = drop_unusable(frame, loaded, strict)
@@ -298,7 +302,10 @@ def compute(
     indexed = changes["index_base"].notna()
     changes["unit"] = unit.mask(indexed, "index (" + changes["index_base"].astype("str") + "=100)")
     rate_rows = pd.Series(is_rate, index=completed.index).reindex(changes.index).fillna(False)
-    table = output_columns(changes, statements, keys, index is not None)
+    # The columns of figures with no single period come with the input columns that hold them,
+    # so filtering rows never changes the output's columns.
+    special = {"reported_since", "reported_multiple"} & set(loaded.frame.columns)
+    table = output_columns(changes, statements, keys, index is not None, bool(special))
     return TrendsResult(
         frame=table,
         keys=keys,
@@ -314,7 +321,8 @@ def long_format(loaded: Loaded, by: list[str]) -> pd.DataFrame:
     import pandas as pd
 
     frame = loaded.frame
-    if "value" in frame.columns or "reported_change_pct" in frame.columns:
+    figures = ("value", "reported_change_pct", "reported_multiple", "reported_since")
+    if any(name in frame.columns for name in figures):
         return frame
     keys = set(resolve_names(by, loaded, "--by")) if by else set()
     candidates = [c for c in frame.columns if c not in loaded.headers and c not in keys]
@@ -379,6 +387,15 @@ def read_figures(frame: pd.DataFrame, loaded: Loaded) -> pd.DataFrame:
     frame["unit"] = frame["unit"].where(frame["unit"].ne(""))
     since = frame["reported_since"].astype("str").str.strip()
     frame["reported_since"] = since.where(frame["reported_since"].notna() & since.ne(""))
+    given = frame["reported_since"].dropna()
+    if len(given):
+        from jdcli.metrics.trends import PeriodError, parse_periods
+
+        try:
+            parse_periods(given)
+        except PeriodError as exc:
+            column = loaded.headers.get("reported_since", "reported_since")
+            raise InputError(f"{loaded.name} {exc} (column {column})") from None
     frame["period"] = frame["period"].astype("str").str.strip()
     return frame
 
@@ -465,7 +482,11 @@ def _series(values: list[str]) -> pd.Series:
 
 
 def output_columns(
-    changes: pd.DataFrame, statements: pd.DataFrame, keys: list[str], with_index: bool
+    changes: pd.DataFrame,
+    statements: pd.DataFrame,
+    keys: list[str],
+    with_index: bool,
+    with_statements: bool,
 ) -> pd.DataFrame:
     """The documented output columns, period rows first (by series and period), then the
     figures with no single period: an average annual change, a multiple."""
@@ -487,11 +508,13 @@ def output_columns(
     ]
     table = changes[columns].copy()
     extra = []
-    if len(statements):
+    if with_statements or len(statements):
         extra = ["avg_annual_change_pct", "multiple"]
         since = statements["reported_since"]
-        label = since.where(since.isna(), "since " + since.astype("str"))
         ends = statements["period"].where(statements["period"].ne(""))
+        # "since 2016", or "2016–2017" when the span's end is given; a multiple keeps its
+        # period if it has one.
+        label = ends.where(since.isna(), "since " + since.astype("str"))
         label = label.mask(since.notna() & ends.notna(), since + "–" + ends)
         averages = statements["reported_change_pct"].where(since.notna())
         rows = pd.DataFrame(
@@ -501,9 +524,9 @@ def output_columns(
                 "period": label,
                 "avg_annual_change_pct": averages.astype("Float64"),
                 "multiple": statements["reported_multiple"].astype("Float64"),
-                "flag": pd.Series("average annual", index=statements.index, dtype="str").where(
-                    since.notna(), "multiple (no period)"
-                ),
+                "flag": pd.Series("average annual", index=statements.index, dtype="str")
+                .where(since.notna(), "multiple")
+                .mask(since.isna() & ends.isna(), "multiple (no period)"),
             },
             index=statements.index,
         )
@@ -543,24 +566,23 @@ def summarise(result: TrendsResult) -> pd.DataFrame:
     keys = [*result.keys, "unit"] if "unit" not in result.keys else result.keys
     summary = trend_summary(frame.loc[periodic], keys, rate=result.rate.loc[periodic])
     if "multiple" in frame.columns:
-        others = frame.loc[
-            ~periodic & frame["period"].astype("str").str.match(r"^since |.*–")
-            | frame["multiple"].notna()
-        ]
-        others = others.loc[others["avg_annual_change_pct"].notna() | others["multiple"].notna()]
+        # A reported average annual change is not a CAGR computed from levels: own column.
+        for column in ("avg_annual_change_pct", "multiple"):
+            summary[column] = pd.array([pd.NA] * len(summary), dtype="Float64")
+        others = summary_extra_rows(result)
         if len(others):
             extra = pd.DataFrame(
                 {
                     **{k: others[k] for k in keys},
-                    "first_period": others["period"].where(others["multiple"].isna()),
-                    "cagr_pct": others["avg_annual_change_pct"],
+                    "first_period": others["period"],
+                    "avg_annual_change_pct": others["avg_annual_change_pct"],
                     "doublings": pd.Series(
-                        np.log2(others["multiple"].astype("float64")), index=others.index
+                        np.log2(others["multiple"].astype("float64").where(others["multiple"] > 0)),
+                        index=others.index,
                     ).astype("Float64"),
                     "multiple": others["multiple"],
                 }
             )
-            summary["multiple"] = pd.array([pd.NA] * len(summary), dtype="Float64")
             summary = pd.concat(
                 [summary, extra.reindex(columns=summary.columns)], ignore_index=True
             )
@@ -600,6 +622,33 @@ def summary_extra_rows(result: TrendsResult) -> pd.DataFrame:
     if "multiple" not in frame.columns:
         return frame.iloc[0:0]
     return frame.loc[frame["avg_annual_change_pct"].notna() | frame["multiple"].notna()]
+
+
+def human_view(table: pd.DataFrame, decimals: int) -> pd.DataFrame:
+    """The table for people: the comparison as one ``base`` cell (``2016: 86``), a multiple as
+    ``×4``, and no column that is empty throughout. Machine formats keep every column."""
+    from jdcli.formatting import format_number
+
+    view = table.copy()
+    if "base_period" in view.columns:
+        cells = [
+            "—" if p is None or p != p else f"{p}: {format_number(float(v), decimals)}"
+            for p, v in zip(view["base_period"], view["base_value"].astype("float64"), strict=True)
+        ]
+        position = list(view.columns).index("base_period")
+        view = view.drop(columns=["base_period", "base_value"])
+        view.insert(position, "base", cells)
+    if "multiple" in view.columns:
+        view["multiple"] = [
+            "—" if m is None or m != m else f"×{format_number(float(m), decimals)}"
+            for m in view["multiple"].astype("float64")
+        ]
+    keep = [c for c in view.columns if c in ("period", "value") or not _all_empty(view[c])]
+    return view[keep]
+
+
+def _all_empty(column: pd.Series) -> bool:
+    return bool((column.isna() | column.astype("str").eq("—")).all())
 
 
 def metric_polarity(loaded: Loaded) -> dict[str, str]:
@@ -659,8 +708,9 @@ def polarity_styles(table: pd.DataFrame, polarity: dict[str, str]) -> dict[str, 
     return styles
 
 
-def caption(loaded: Loaded, compare: str, summary: bool) -> str:
-    """Which comparison the table shows, the rules that matter for reading it, the source."""
+def caption(loaded: Loaded, compare: str, summary: bool, frame: pd.DataFrame | None = None) -> str:
+    """Which comparison the table shows, the rules that matter for reading it, the source
+    (and, given the result ``frame``, how reported changes were used in it)."""
     if summary:
         what = (
             "First and last period with a value per series; CAGR over the years between their "
@@ -676,7 +726,16 @@ def caption(loaded: Loaded, compare: str, summary: bool) -> str:
             "Sequential change (环比): each period against the immediately preceding one; "
             "a missing period is a gap, never bridged."
         )
+    used = ""
+    if frame is not None and "flag" in frame.columns:
+        flags = set(frame["flag"].dropna())
+        if flags & {"chained", "index base"}:
+            used += " Series with only reported changes are chained into an index (base = 100)."
+        if "derived" in flags:
+            used += " Derived levels come from the one given level and the reported changes."
+        if flags & {"consistent", "mismatch"}:
+            used += " Reported changes are checked against the levels, counting rounding."
     return (
-        f"{what} Rates change in percentage points (pp); change_pct is the relative change. "
-        f"Source: {loaded.name}"
+        f"{what} Rates change in percentage points (pp); change_pct is the relative change."
+        f"{used} Source: {loaded.name}"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -251,6 +252,15 @@ def _fail_hint(row: Row) -> str:
             needs.append(f"{name} {span}, with {other_name} {row[f'{other_key}_text']}")
     if needs:
         parts.append(f"{row['stated']} needs " + "; or ".join(needs))
+    if kind == "ratio" and int(str(row["scale"])) == 1 and row["low"] == row["high"]:
+        as_percent = _rounded({**row, "value": row["value"] * 100})
+        try:
+            same = Decimal(as_percent) == Decimal(str(row["stated"]).strip())
+        except InvalidOperation:
+            same = False
+        if same:
+            # Written without %, the stated figure is read as a plain quotient.
+            parts.insert(0, f"as a percentage ({row['stated']}%) the claim would pass")
     return "; ".join(parts)
 
 

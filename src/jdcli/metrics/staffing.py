@@ -198,19 +198,23 @@ def with_totals(
 
 
 def _group(units: pd.DataFrame, keys: list[str], sums: list[str]) -> pd.DataFrame:
-    # Raw staff/base: missing if any unit's is (shown only when nothing is defined); the
-    # "_ok" totals and the target sums skip units that are undefined, and are <NA> if all are.
-    plain = _sum(units, keys, ["staff", "base"], skipna=False)
-    usable = [c for c in sums if c not in ("staff", "base")]
+    # One pass: every column summed skipping <NA> (<NA> if all are); the plain staff/base are
+    # then <NA> where any unit's is (shown only when nothing is defined), while the "_ok"
+    # totals and the target sums skip the units that are undefined.
+    data = units[keys + sums].assign(
+        _staff_na=units["staff"].isna().astype("int64"),
+        _base_na=units["base"].isna().astype("int64"),
+    )
+    columns = [*sums, "_staff_na", "_base_na"]
     if keys:
-        grouped = units.groupby(keys, sort=True, dropna=False, observed=True)[usable]
-        skipped = grouped.sum(min_count=1).reset_index()
+        grouped = data.groupby(keys, sort=True, dropna=False, observed=True)[columns]
+        out = grouped.sum(min_count=1).reset_index()
     else:
-        skipped = pd.DataFrame({c: [units[c].sum(min_count=1)] for c in usable})
-    skipped = skipped.astype(dict.fromkeys(usable, "Float64"))
-    if keys:
-        return plain.merge(skipped, on=keys, how="left", sort=False)
-    return pd.concat([plain, skipped], axis=1)
+        out = pd.DataFrame({c: [data[c].sum(min_count=1)] for c in columns})
+    out = out.astype(dict.fromkeys(sums, "Float64"))
+    out["staff"] = out["staff"].where(out["_staff_na"].eq(0))
+    out["base"] = out["base"].where(out["_base_na"].eq(0))
+    return out.drop(columns=["_staff_na", "_base_na"])
 
 
 def undefined_units(
@@ -361,7 +365,8 @@ def pair_change(
     result["base_value"] = merged["base_value"]
     difference = (merged["value"] - merged["base_value"]).astype("Float64")
     result["change_pp" if rate else "change"] = difference
+    # As in the trends engine: relative to the size of the before value; undefined from zero.
     result["change_pct"] = (
-        difference / merged["base_value"].where(merged["base_value"] != 0) * 100
+        difference / merged["base_value"].abs().where(merged["base_value"] != 0) * 100
     ).astype("Float64")
     return result.reset_index(drop=True)

@@ -65,10 +65,6 @@ class PeriodError(ValueError):
         super().__init__(f"{where}: {detail}" if where else detail)
 
 
-# From this many labels on, parsing the distinct ones is quicker than parsing them all.
-_DISTINCT_FROM = 10_000
-
-
 def parse_periods(labels: pd.Series, freq: str | None = None) -> tuple[pd.Series, pd.Series]:
     """Period labels → (``ordinal``, ``freq``), both aligned to ``labels``' index.
 
@@ -86,23 +82,25 @@ def parse_periods(labels: pd.Series, freq: str | None = None) -> tuple[pd.Series
     if freq is not None and freq not in FREQUENCIES:
         raise PeriodError(f"unknown frequency {freq!r} (use one of {', '.join(FREQUENCIES)})", [])
     _check_index(labels.index)
-    if len(labels) >= _DISTINCT_FROM:
-        # A long panel repeats a few period labels: parse each distinct label once.
-        codes, uniques = pd.factorize(labels, use_na_sentinel=False)
-        if len(uniques) * 4 < len(labels):
-            try:
-                ordinal, freqs = parse_periods(pd.Series(uniques, dtype=labels.dtype), freq)
-            except PeriodError:
-                pass  # parsed row by row below, so that the error names the first bad line
-            else:
-                return (
-                    pd.Series(ordinal.array.take(codes), index=labels.index),
-                    pd.Series(freqs.array.take(codes), index=labels.index),
-                )
-    text = labels.astype("str").str.translate(_TRANSLATE).str.strip()
-    missing = labels.isna() | text.eq("")
+    # Parse each distinct label once (a long file repeats few labels); the first occurrence
+    # keeps its line for messages.
+    raw = labels.astype("str")
+    distinct = raw.drop_duplicates()
+    text = distinct.str.translate(_TRANSLATE).str.strip()
+    missing = distinct.isna() | text.eq("")
     if bool(missing.any()):
         raise PeriodError("missing period", [missing[missing].index[0]])
+    ordinal, freqs = _parse_distinct(text, labels.loc[distinct.index], freq)
+    position = pd.Index(distinct.to_numpy()).get_indexer(pd.Index(raw.to_numpy()))
+    return (
+        pd.Series(ordinal.to_numpy()[position], index=labels.index, dtype="Int64"),
+        pd.Series(freqs.to_numpy()[position], index=labels.index, dtype="str"),
+    )
+
+
+def _parse_distinct(
+    text: pd.Series, labels: pd.Series, freq: str | None
+) -> tuple[pd.Series, pd.Series]:
     kinds = pd.Series(pd.NA, index=labels.index, dtype="object")
     year = pd.Series(pd.NA, index=labels.index, dtype="Int64")
     sub = pd.Series(pd.NA, index=labels.index, dtype="object")
@@ -136,11 +134,9 @@ def parse_periods(labels: pd.Series, freq: str | None = None) -> tuple[pd.Series
     if bool(bad_month.any()):
         line = bad_month[bad_month].index[0]
         raise PeriodError(f"period {labels.loc[line]!r} has no month {sub_int.loc[line]}", [line])
-    ordinal = pd.Series(pd.NA, index=labels.index, dtype="Int64")
-    for kind, per_year in PER_YEAR.items():
-        of_kind = kinds.eq(kind)
-        offset = sub_int[of_kind] - 1 if per_year > 1 else 0
-        ordinal.loc[of_kind] = year[of_kind] * per_year + offset
+    per_year = _per_year(kinds)
+    offset = (sub_int - 1).where(per_year > 1, 0)
+    ordinal = (year * per_year + offset).astype("Int64")
     dated = kinds.eq("day")
     if bool(dated.any()):
         dates = _dates(year[dated], sub_int[dated], day[dated])
@@ -185,16 +181,23 @@ def _day_numbers(dates: pd.Series) -> pd.Series:
 def ordinal_years(ordinal: pd.Series, freqs: pd.Series) -> pd.Series:
     """Ordinals as (fractional) years, so the years between two periods is a subtraction.
 
-    ``2017`` → 2017.0, ``2017Q3`` → 2017.5, ``2017-07`` → 2017.5, a date → its year plus the
-    elapsed fraction of 365.2425 days from 1970.
+    ``2017`` → 2017.0, ``2017Q3`` → 2017.5, ``2017-07`` → 2017.5, a date → its year plus
+    months/12 plus (day − 1)/(12 × 31) (2017-07-01 → 2017.5).
     """
-    years = pd.Series(np.nan, index=ordinal.index, dtype="Float64")
-    for kind, per_year in PER_YEAR.items():
-        rows = freqs.eq(kind)
-        years.loc[rows] = ordinal[rows].astype("Float64") / per_year
+    years = ordinal.astype("Float64") / _per_year(freqs)
     dated = freqs.eq("day")
-    years.loc[dated] = 1970 + ordinal[dated].astype("Float64") / 365.2425
+    if bool(dated.any()):
+        # A date as year + months/12 + days/(12·31): the same day of the month a year later is
+        # exactly one year on, leap years or not.
+        dates = _EPOCH + pd.to_timedelta(ordinal[dated].astype("int64"), unit="D")
+        fraction = (dates.dt.month - 1) / 12 + (dates.dt.day - 1) / (12 * 31)
+        years.loc[dated] = (dates.dt.year + fraction).astype("Float64").to_numpy()
     return years
+
+
+def _per_year(freqs: pd.Series) -> pd.Series:
+    """Periods per year of each row's frequency (``<NA>`` for dates)."""
+    return freqs.map(PER_YEAR).astype("Int64")
 
 
 def comparison_ordinal(ordinal: pd.Series, freqs: pd.Series, compare: str) -> pd.Series:
@@ -207,10 +210,7 @@ def comparison_ordinal(ordinal: pd.Series, freqs: pd.Series, compare: str) -> pd
         raise ValueError(f"compare must be one of {', '.join(COMPARISONS)}, got {compare!r}")
     if compare == "prev":
         return ordinal - 1
-    target = pd.Series(pd.NA, index=ordinal.index, dtype="Int64")
-    for kind, per_year in PER_YEAR.items():
-        rows = freqs.eq(kind)
-        target.loc[rows] = ordinal[rows] - per_year
+    target = (ordinal - _per_year(freqs)).astype("Int64")
     dated = freqs.eq("day")
     if bool(dated.any()):
         dates = _EPOCH + pd.to_timedelta(ordinal[dated].astype("int64"), unit="D")
@@ -412,8 +412,8 @@ def complete_with_reported(
     - no level at all: each chain becomes an index, base = 100 (a row is added for the base
       period when there is none), then ``base × Π(1 + change/100)``: −14%, −16% give 100,
       86, 72.24;
-    - exactly one level: the levels of the chain through it are derived from it (15 labs in
-      2017 at −40% gives 25 in 2016);
+    - exactly one level, and it is positive: the levels of the chain through it are derived
+      from it (15 labs in 2017 at −40% gives 25 in 2016);
     - two or more levels: nothing is filled in (a missing year stays a gap).
 
     Returns the rows (added base rows get negative index labels, having no file line; their
@@ -435,7 +435,12 @@ def complete_with_reported(
     )
     lag = freqs.map(PER_YEAR).astype("Float64")
     # Rows of one phase (the same month of each year, say) link up year after year.
-    work["phase"] = (ordinal % lag.fillna(1).astype("Int64")).where(freqs.ne("day"), ordinal)
+    phase = (ordinal % lag.fillna(1).astype("Int64")).astype("Int64")
+    dated = freqs.eq("day")
+    if bool(dated.any()):  # a date's phase is its month and day
+        dates = _EPOCH + pd.to_timedelta(ordinal[dated].astype("int64"), unit="D")
+        phase.loc[dated] = (dates.dt.month * 100 + dates.dt.day).astype("Int64").to_numpy()
+    work["phase"] = phase
     # (Assign before selecting: a Series assigned to an empty frame would bring its rows.)
     links = work.assign(points=100 + rates).loc[rates.notna() & target.notna()]
     links = links.sort_values(["series", "phase", "ordinal"], kind="mergesort")
@@ -457,7 +462,8 @@ def complete_with_reported(
     nodes["levels"] = nodes["series"].map(counts).fillna(0).astype("int64")
     # The one level of a series, when it sits on a chain, scales that chain.
     anchors = nodes.merge(levels, on=["series", "ordinal"], how="inner")
-    anchors = anchors.loc[anchors["levels"].eq(1)]
+    # Only a positive level scales a chain: a net balance (≤ 0) is left as it is.
+    anchors = anchors.loc[anchors["levels"].eq(1) & anchors["value"].gt(0)]
     scale = anchors.set_index("chain")["value"] / anchors.set_index("chain")["index"]
     nodes["scale"] = nodes["chain"].map(scale)
     nodes["fill"] = (nodes["index"] * nodes["scale"]).where(nodes["levels"].eq(1))
@@ -661,7 +667,7 @@ def trend_summary(
     root_last = np.power(last.astype("float64").where(positive), inverse)
     cagr = (root_last - root_first) * 100 / root_first
     summary["cagr_pct"] = pd.Series(cagr, index=summary.index).astype("Float64")
-    summary["doublings"] = pd.Series(np.log2(ratio.astype("float64")), index=summary.index).astype(
-        "Float64"
-    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.log2(ratio.astype("float64").where(ratio.astype("float64") > 0))
+    summary["doublings"] = pd.Series(logs, index=summary.index).astype("Float64")
     return summary.reset_index(drop=True)
