@@ -7,7 +7,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -172,7 +172,10 @@ def load_input(
     filters: Sequence[str] | None,
     encoding: str | None,
 ) -> Loaded:
-    """Load FILE (or the command's bundled resource) with ``--col`` and ``--filter`` applied."""
+    """Load FILE (or the command's bundled resource) with ``--col`` and ``--filter`` applied.
+
+    A large file read for a person at a terminal shows a progress bar on stderr.
+    """
     from jdcli.loading import load, parse_mappings
 
     col_map = parse_mappings(col or [], "--col")
@@ -194,7 +197,40 @@ def load_input(
             encoding=encoding,
             name=resource.label,
         )
-    return load(file, schema, col_map=col_map, filters=filter_map, encoding=encoding)
+    with reading_progress(file) as progress:
+        return load(
+            file, schema, col_map=col_map, filters=filter_map, encoding=encoding, progress=progress
+        )
+
+
+#: Inputs at least this large get a progress bar (when stderr is a terminal).
+PROGRESS_FROM_BYTES = 50_000_000
+
+
+@contextlib.contextmanager
+def reading_progress(file: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A ``progress(done, total)`` callback drawing a bar on stderr, or None: for stdin, for
+    files under ``PROGRESS_FROM_BYTES`` and whenever stderr is not a terminal (silent)."""
+    try:
+        size = os.path.getsize(file) if file != "-" else 0
+    except OSError:
+        size = 0
+    isatty = getattr(sys.stderr, "isatty", None)
+    if size < PROGRESS_FROM_BYTES or isatty is None or not isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+    bar = Progress(
+        TextColumn(safe_text(f"Reading {Path(file).name}")),
+        BarColumn(),
+        DownloadColumn(),
+        console=stderr_console(),
+        transient=True,
+    )
+    task = bar.add_task("read", total=size)
+    with bar:
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def resolve_names(

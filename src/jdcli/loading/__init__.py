@@ -6,7 +6,7 @@ the CSV strictly, maps headers to canonical columns, applies ``--filter`` and pa
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,35 +59,86 @@ def load(
     encoding: str | None = None,
     name: str | None = None,
     delimiter: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Loaded:
-    """Load ``location`` (a path or ``-`` for stdin) against ``schema``."""
+    """Load ``location`` (a path or ``-`` for stdin) against ``schema``.
+
+    ``progress(done, total)``, when given, is told how many bytes have been parsed.
+    """
     source = read_source(location, encoding)
     if name is not None:
-        source = Source(name=name, text=source.text, encoding=source.encoding, path=source.path)
-    raw = parse_table(source, delimiter)
+        source = source.renamed(name)
+    numeric = _numeric_headers(source, schema, col_map or {}, filters or {}, delimiter)
+    raw = parse_table(source, delimiter, numeric, progress)
+    name, path, used = source.name, source.path, source.encoding
+    del source  # the file's bytes: no longer needed, free them before the numbers are parsed
     headers = [str(c) for c in raw.columns]
-    found = resolve_columns(headers, schema, source.name, col_map or {})
-    required = check_required(found, headers, schema, source.name)
+    found = resolve_columns(headers, schema, name, col_map or {})
+    required = check_required(found, headers, schema, name)
     frame = raw.rename(columns={actual: canonical for canonical, actual in found.items()})
     if filters:
-        frame = apply_filters(frame, filters, found, source.name)
+        frame = apply_filters(frame, filters, found, name)
     for column in schema.columns:
         if column.name in frame.columns and column.kind in ("count", "number"):
+            if frame[column.name].dtype == "float64":  # already parsed by the CSV reader
+                frame[column.name] = frame[column.name].astype("Float64")
+                continue
             frame[column.name] = parse_numbers(
                 frame[column.name],
-                source=source.name,
+                source=name,
                 column=found[column.name],
                 allow_percent=column.kind == "number",
                 non_negative=column.kind == "count",
             )
     return Loaded(
         frame=frame,
-        name=source.name,
-        path=source.path,
-        encoding=source.encoding,
+        name=name,
+        path=path,
+        encoding=used,
         headers=found,
         required=required,
     )
+
+
+def _numeric_headers(
+    source: Source,
+    schema: Schema,
+    col_map: Mapping[str, str],
+    filters: Mapping[str, Sequence[str]],
+    delimiter: str | None,
+) -> dict[str, bool]:
+    """Headers (as written) of the schema's numeric columns, each with whether it must be
+    non-negative: the CSV reader may parse these directly. Any doubt gives none, and the
+    strict path then reports problems in its usual order. A column used in ``--filter`` is
+    compared as written, so it stays text."""
+    from jdcli.errors import JdcliError
+    from jdcli.loading.table import sniff_delimiter
+
+    head = source.head(65536)
+    if b"\n" not in head:
+        return {}
+    try:
+        first_line = head.split(b"\n", 1)[0].decode("utf-8")
+    except UnicodeDecodeError:
+        return {}
+    if '"' in first_line:
+        return {}
+    sep = delimiter or sniff_delimiter(first_line)
+    headers = [h.strip() for h in first_line.split(sep)]
+    try:
+        found = resolve_columns(headers, schema, source.name, col_map)
+    except JdcliError:
+        return {}
+    filtered = {key.strip().casefold() for key in filters}
+    numeric = {}
+    for column in schema.columns:
+        actual = found.get(column.name)
+        if actual is None or column.kind not in ("count", "number"):
+            continue
+        if {column.name.casefold(), actual.strip().casefold()} & filtered:
+            continue
+        numeric[actual] = column.kind == "count"
+    return numeric
 
 
 def apply_filters(
@@ -133,4 +184,6 @@ def drop_incomplete(
             f"{source} line {line}, column {empty[0] if empty else columns[0]}: missing value "
             f"({count} row(s) incomplete; drop --strict to skip them)"
         )
+    if not count:
+        return frame, 0  # nothing to drop: no copy of a large frame
     return frame.loc[~incomplete], count

@@ -18,6 +18,30 @@ def parse_dates(raw: pd.Series, *, source: str, column: str) -> pd.Series:
     InputError naming the line and column. A month (``2018-05``) means its first day."""
     import pandas as pd
 
+    if len(raw) > _FACTORIZE_FROM:
+        # A big extract repeats few distinct dates (a census: one per day): parse each
+        # distinct cell once and spread the results back by code.
+        codes, uniques = pd.factorize(raw, use_na_sentinel=False)
+        if len(uniques) * 4 < len(raw):
+            distinct = pd.Series(uniques, dtype=raw.dtype)
+            try:
+                parsed = _parse(distinct, source=source, column=column)
+            except InputError:
+                # Report the first bad cell in file order, with its line.
+                parsed = None
+            if parsed is not None:
+                values = parsed.to_numpy()[codes]
+                return pd.Series(values, index=raw.index, dtype="datetime64[us]")
+    return _parse(raw, source=source, column=column)
+
+
+# Below this many cells parsing them all is as quick as finding the distinct ones.
+_FACTORIZE_FROM = 10_000
+
+
+def _parse(raw: pd.Series, *, source: str, column: str) -> pd.Series:
+    import pandas as pd
+
     text = (
         raw.astype("str")
         .str.strip()

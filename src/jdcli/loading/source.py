@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from jdcli.errors import InputError
@@ -12,14 +11,66 @@ from jdcli.errors import InputError
 STDIN = "-"
 
 
-@dataclass(frozen=True)
 class Source:
-    """Text read from somewhere, with the name errors should use and the encoding found."""
+    """Text read from somewhere, with the name errors should use and the encoding found.
 
-    name: str
-    text: str
-    encoding: str
-    path: Path | None = None
+    A UTF-8 file keeps its bytes and is decoded only if something asks for ``text``: the
+    CSV parser reads the bytes directly (no decode and re-encode of a large file).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        text: str | None = None,
+        encoding: str = "utf-8",
+        path: Path | None = None,
+        *,
+        data: bytes | None = None,
+    ) -> None:
+        if text is None and data is None:
+            raise ValueError("Source needs text or data")
+        self.name = name
+        self.encoding = encoding
+        self.path = path
+        self._text = text
+        self._data = data  # valid UTF-8 (no BOM) whose decoding is ``text``
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self._bytes().decode("utf-8")
+        return self._text
+
+    def _bytes(self) -> bytes:
+        if self._data is not None:
+            return self._data
+        assert self.path is not None, "only a file's bytes are released"
+        return self.path.read_bytes()
+
+    def release(self) -> bool:
+        """Let go of the bytes of a plain UTF-8 file with ``\\n`` endings, so that the CSV
+        reader can read the file itself (a large file is then never in memory twice); they are
+        read again if asked for. False (nothing released) for stdin, decoded text or CR."""
+        if self.path is None or self._data is None or b"\r" in self._data:
+            return False
+        self._data = None
+        return True
+
+    def renamed(self, name: str) -> Source:
+        """The same content under another name (for messages)."""
+        return Source(name, self._text, self.encoding, self.path, data=self._data)
+
+    def head(self, size: int) -> bytes:
+        """The first ``size`` bytes (about) of :meth:`payload`, without copying the rest."""
+        data = self._bytes()[:size] if self._text is None else self.text[:size].encode("utf-8")
+        return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
+    def payload(self) -> bytes:
+        """The content as UTF-8 bytes with ``\\n`` line endings (what the CSV parser reads)."""
+        data = self._bytes() if self._text is None else self.text.encode("utf-8")
+        if b"\r" in data:
+            data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        return data
 
 
 def read_bytes(location: str | Path) -> tuple[str, bytes, Path | None]:
@@ -99,7 +150,26 @@ def _strict(name: str, data: bytes, encoding: str) -> str:
 def read_source(location: str | Path, encoding: str | None = None) -> Source:
     """Read and decode ``location`` (a path or ``-``)."""
     name, data, path = read_bytes(location)
+    if encoding is None and _plain_utf8(data):
+        if b"\x00" in data[:65536]:
+            raise InputError(f"{name}: looks like a binary file, not CSV text")
+        if b"\x00" in data:
+            raise InputError(f"{name}: contains NUL characters; not a text file")
+        return Source(name=name, encoding="utf-8", path=path, data=data)
     text, used = decode(name, data, encoding)
     if "\x00" in text:
         raise InputError(f"{name}: contains NUL characters; not a text file")
     return Source(name=name, text=text, encoding=used, path=path)
+
+
+def _plain_utf8(data: bytes) -> bool:
+    """UTF-8 without a byte-order mark (checked without keeping a decoded copy)."""
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    if data.isascii():
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import TYPE_CHECKING
+import re
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from jdcli.errors import InputError
+from jdcli.loading.numbers import MAX_COUNT, MISSING_TOKENS
 from jdcli.loading.source import Source
 
 if TYPE_CHECKING:
@@ -51,23 +54,52 @@ def _unclosed_quote_line(text: str) -> int | None:
     return text.count("\n", 0, last) + 1
 
 
-def parse_table(source: Source, delimiter: str | None = None) -> pd.DataFrame:
-    """All cells as strings, headers stripped; index = line number in the file (header is 1)."""
+Progress = Callable[[int, int], None]
+
+
+def parse_table(
+    source: Source,
+    delimiter: str | None = None,
+    numeric: Mapping[str, bool] | None = None,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """All cells as strings, headers stripped; index = line number in the file (header is 1).
+
+    ``numeric`` names headers (as written, stripped) whose cells should be numbers, each with
+    whether it must be non-negative. When every such cell is a plain number or a missing token,
+    those columns come back already parsed as ``float64`` (NaN for missing), read by the CSV
+    reader in C++; otherwise, or on any doubt, every column is text as without ``numeric``,
+    so that the number parser can report the exact cell. ``progress(done, total)`` is called
+    with the bytes parsed so far (from the reader's threads).
+    """
     import pandas as pd
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    text = source.text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
+    payload = source.payload()
+    if _blank(payload):
         raise InputError(f"{source.name}: the file is empty (no header row)")
-    first_line = text.split("\n", 1)[0]
+    end = payload.find(b"\n")
+    first_line = (payload if end < 0 else payload[:end]).decode("utf-8")
     sep = delimiter or sniff_delimiter(first_line)
-    if text.count('"') % 2 == 1:
-        opened = unterminated_quote_line(text, sep)
+    quoted = b'"' in payload
+    if quoted and payload.count(b'"') % 2 == 1:
+        opened = unterminated_quote_line(payload.decode("utf-8"), sep)
         if opened is not None:
             raise InputError(
                 f'{source.name} line {opened}: unterminated quote (a " that is never closed)'
             )
+    if numeric:
+        # The reader may read a plain file itself: its bytes need not stay in memory meanwhile.
+        direct = progress is None and not quoted and source.release()
+        if direct:
+            payload = b""  # drop this reference too
+        typed = _parse_typed(
+            source, None if direct else payload, first_line, sep, numeric, quoted, progress
+        )
+        if typed is not None:
+            return typed
+        payload = source.payload()
     invalid: list[tuple[int, int, str]] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -76,11 +108,13 @@ def parse_table(source: Source, delimiter: str | None = None) -> pd.DataFrame:
 
     try:
         arrow_table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            _input(payload, progress),
             read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(
                 delimiter=sep,
-                newlines_in_values=True,
+                # Only a quoted cell can hold a newline; without quotes the reader can split
+                # the file into blocks and parse them in parallel.
+                newlines_in_values=quoted,
                 ignore_empty_lines=False,
                 invalid_row_handler=on_invalid,
             ),
@@ -91,7 +125,9 @@ def parse_table(source: Source, delimiter: str | None = None) -> pd.DataFrame:
             ),
         )
     except pa.ArrowInvalid as exc:
-        raise _structure_error(source.name, text, sep, invalid, str(exc)) from None
+        raise _structure_error(
+            source.name, payload.decode("utf-8"), sep, invalid, str(exc)
+        ) from None
     if arrow_table.num_columns and not all(
         pa.types.is_string(t) or pa.types.is_large_string(t) for t in arrow_table.schema.types
     ):
@@ -103,7 +139,7 @@ def parse_table(source: Source, delimiter: str | None = None) -> pd.DataFrame:
     _check_header(source.name, header)
     body = frame.iloc[1:]
     body.columns = pd.Index(header)
-    body.index = pd.Index(_line_numbers(text, sep, len(body)), name="line")
+    body.index = pd.Index(_line_numbers(payload, quoted, sep, len(body)), name="line")
     blank = (body == "").all(axis=1) if len(body.columns) else None
     if blank is not None and bool(blank.any()):
         body = body.loc[~blank]
@@ -138,6 +174,147 @@ def unterminated_quote_line(text: str, sep: str) -> int | None:
     return opened_at if quoted else None
 
 
+class _Reporting(io.RawIOBase):
+    """``payload`` as a file that reports how far it has been read."""
+
+    def __init__(self, payload: bytes, progress: Progress) -> None:
+        self._view = memoryview(payload)
+        self._position = 0
+        self._progress = progress
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = min(len(buffer), len(self._view) - self._position)
+        buffer[:size] = self._view[self._position : self._position + size]
+        self._position += size
+        self._progress(self._position, len(self._view))
+        return size
+
+
+def _input(payload: bytes, progress: Progress | None) -> Any:
+    import pyarrow as pa
+
+    return pa.py_buffer(payload) if progress is None else _Reporting(payload, progress)
+
+
+def _blank(payload: bytes) -> bool:
+    """Whether the content is only whitespace (as ``str.strip`` sees it), without decoding a
+    large file: the first 64 KiB nearly always settle it."""
+    head = payload[:65536]
+    if head.decode("utf-8", "ignore").strip():
+        return False
+    return len(payload) <= len(head) or not payload.decode("utf-8").strip()
+
+
+_TRAILING_POINT = re.compile(rb"\d\.(?![0-9])")
+
+
+def _missing_spellings() -> list[str]:
+    spellings = {"NaN"}
+    for token in MISSING_TOKENS:
+        spellings.update({token, token.upper(), token.title(), token.capitalize()})
+    return sorted(spellings)
+
+
+def _parse_typed(
+    source: Source,
+    payload: bytes | None,
+    first_line: str,
+    sep: str,
+    numeric: Mapping[str, bool],
+    quoted: bool,
+    progress: Progress | None = None,
+) -> pd.DataFrame | None:
+    """The table with ``numeric`` columns parsed by the CSV reader, or None to fall back.
+
+    Only the easy case is taken: an unquoted header, a rectangular body, numeric cells that
+    are plain numbers or missing tokens, no negative where counts are expected, no inf/nan
+    spelled as a number, and blank rows only where a line is truly blank. Anything else goes
+    the strict text path, which finds and reports the offending cell exactly.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    if '"' in first_line:
+        return None
+    header = [h.strip() for h in first_line.split(sep)]
+    try:
+        _check_header(source.name, header)
+    except InputError:
+        return None
+    positions = {i: numeric[h] for i, h in enumerate(header) if h in numeric}
+    if not positions:
+        return None
+    names = [f"f{i}" for i in range(len(header))]
+    try:
+        table = pacsv.read_csv(
+            str(source.path) if payload is None else _input(payload, progress),
+            read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep, newlines_in_values=quoted, ignore_empty_lines=False
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={
+                    # large_string is what pandas' str dtype holds: no cast on conversion.
+                    name: pa.float64() if i in positions else pa.large_string()
+                    for i, name in enumerate(names)
+                },
+                null_values=_missing_spellings(),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # ragged, unconvertible or empty: the text path says exactly what
+    if table.num_columns != len(header) or table.num_rows == 0:
+        return None
+    blank = None
+    if any(table[f"f{i}"].null_count for i in positions) and _TRAILING_POINT.search(
+        source.payload() if payload is None else payload
+    ):
+        # With a missing value in the column the text path checks every cell's form, and
+        # "5." (a point without decimals) is not a number there: let it say so.
+        return None
+    for i, name in enumerate(names):
+        column = table[name]
+        if i in positions:
+            values = column.drop_null()
+            if pc.any(pc.invert(pc.is_finite(values))).as_py():
+                return None  # inf or nan written as a number: the text path decides
+            if positions[i] and pc.any(pc.less(values, 0)).as_py():
+                return None  # a negative count: the text path reports the cell as written
+            if positions[i] and pc.any(pc.greater_equal(pc.abs(values), MAX_COUNT)).as_py():
+                return None  # a count too large to be exact: the text path reports it
+            empty = pc.is_null(column)
+        else:
+            empty = pc.equal(column, "")
+        blank = empty if blank is None else pc.and_(blank, empty)
+    keep: Any = None
+    if blank is not None and bool(pc.any(blank).as_py()):
+        # A numeric NaN may have been "NA" rather than an empty cell: confirm in the text.
+        if quoted:
+            return None
+        rows = pc.indices_nonzero(blank).to_pylist()
+        lines = (source.payload() if payload is None else payload).split(b"\n")
+        if any(lines[row + 1].replace(sep.encode(), b"") for row in rows):
+            return None
+        keep = pc.invert(blank)
+    frame = table.to_pandas(self_destruct=True)
+    del table
+    frame.columns = pd.Index(header)
+    if quoted and payload is None:
+        payload = source.payload()
+    frame.index = pd.Index(_line_numbers(payload or b"", quoted, sep, len(frame)), name="line")
+    if keep is not None:
+        frame = frame.loc[keep.to_numpy(zero_copy_only=False)]
+    result: pd.DataFrame = frame
+    return result
+
+
 def _check_header(name: str, header: list[str]) -> None:
     seen: dict[str, int] = {}
     for position, column in enumerate(header, start=1):
@@ -151,10 +328,11 @@ def _check_header(name: str, header: list[str]) -> None:
         seen[key] = position
 
 
-def _line_numbers(text: str, sep: str, rows: int) -> list[int]:
+def _line_numbers(payload: bytes, quoted: bool, sep: str, rows: int) -> list[int] | range:
     """File line of each data row; exact even when quoted cells span lines."""
-    if '"' not in text:
-        return list(range(2, rows + 2))
+    if not quoted:
+        return range(2, rows + 2)
+    text = payload.decode("utf-8")
     reader = csv.reader(io.StringIO(text), delimiter=sep)
     next(reader, None)
     numbers = []

@@ -17,8 +17,10 @@ FREQ_CODES = {"month": "M", "quarter": "Q", "year": "Y"}
 
 def period_labels(dates: pd.Series, freq: str) -> pd.Series:
     """Dates as period labels: ``2018-05`` (month), ``2018Q2`` (quarter), ``2018`` (year)."""
-    labels: pd.Series = dates.dt.to_period(FREQ_CODES[freq]).astype("str")
-    return labels.where(dates.notna())
+    # Label each distinct period once (a census has far fewer periods than rows).
+    codes, periods = pd.factorize(dates.dt.to_period(FREQ_CODES[freq]), use_na_sentinel=True)
+    labels = periods.astype("str").array.take(codes, allow_fill=True)
+    return pd.Series(labels, index=dates.index, dtype="str", name=dates.name)
 
 
 def latest_census(
@@ -87,8 +89,12 @@ def occupancy_rate(
     if not bed_days:
         unit_keys = keys + [c for c in unit if c not in keys] + time
         if instant:
-            parts = _sum(data, [*unit_keys, instant], aggs)
-            data = _mean_over_instants(parts, unit_keys, cap, occ, extra)
+            fast = _mean_census(data, unit_keys, instant, cap, occ) if not extra else None
+            if fast is not None:
+                data = fast
+            else:
+                parts = _sum(data, [*unit_keys, instant], aggs)
+                data = _mean_over_instants(parts, unit_keys, cap, occ, extra)
         else:
             data = _sum(data, unit_keys, aggs)
     groups = _sum(data, keys + time, aggs)
@@ -158,3 +164,65 @@ def _mean_over_instants(
     if not unit_keys:
         return parts[[cap, occ, *extra]].agg(aggs).to_frame().T.reset_index(drop=True)
     return parts.groupby(unit_keys, sort=True, dropna=False).agg(aggs).reset_index()
+
+
+def _mean_census(
+    data: pd.DataFrame, unit_keys: list[str], instant: str, cap: str, occ: str
+) -> pd.DataFrame | None:
+    """Each unit's mean census over its instants, as ``_sum`` then ``_mean_over_instants``
+    would give (same rows, order and dtypes), in one pass over integer codes; ``None`` when
+    a key, instant or value is missing (the general path handles those).
+
+    The mean of per-instant sums is Σ values ÷ number of distinct instants, so the millions
+    of (unit, instant) groups of a daily census never need to be formed.
+    """
+    if not unit_keys or bool(data[[*unit_keys, instant, cap, occ]].isna().any().any()):
+        return None
+    # One integer per row for its unit, combined from each key's sorted codes; arithmetic in
+    # place, since a census can have millions of rows.
+    uniques: list[pd.Index] = []
+    combined = np.zeros(len(data), dtype=np.int64)
+    cells = 1
+    for key in unit_keys:
+        code, unique = pd.factorize(data[key], sort=True)
+        uniques.append(pd.Index(unique))
+        cells *= max(len(unique), 1)
+        if cells >= 2**62:
+            return None
+        combined *= len(unique)
+        combined += code
+        del code
+    # Dense unit ids in sorted key order (what groupby(sort=True) gives).
+    if cells <= max(2 * len(data), 1 << 20):
+        present = np.bincount(combined, minlength=cells) > 0
+        unit = (np.cumsum(present) - 1)[combined]
+        cell_of_unit = np.flatnonzero(present)
+    else:
+        unit, cell_index = pd.factorize(combined, sort=True)
+        cell_of_unit = np.asarray(cell_index, dtype=np.int64)
+    del combined
+    units = len(cell_of_unit)
+    moment, moments = pd.factorize(data[instant])
+    width = max(len(moments), 1)
+    # Distinct (unit, instant) pairs: sorting integers is far quicker than hashing them.
+    pairs = unit.astype(np.int64)
+    pairs *= width
+    pairs += moment
+    del moment
+    pairs.sort()
+    first = np.ones(len(pairs), dtype=bool)
+    np.not_equal(pairs[1:], pairs[:-1], out=first[1:])
+    instants = np.bincount(pairs[first] // width, minlength=units)
+    del pairs, first
+    result: dict[str, object] = {}
+    remainder = cell_of_unit
+    for key, unique in reversed(list(zip(unit_keys, uniques, strict=True))):
+        remainder, position = np.divmod(remainder, len(unique))
+        result[key] = unique.take(position)
+    frame = pd.DataFrame({key: result[key] for key in unit_keys})
+    for column in (cap, occ):
+        values = data[column].to_numpy(dtype="float64", na_value=np.nan)
+        frame[column] = pd.array(
+            np.bincount(unit, weights=values, minlength=units) / instants, dtype="Float64"
+        )
+    return frame

@@ -1,0 +1,41 @@
+"""Start-up stays light: help, version and usage errors never import pandas or pyarrow."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+# Runs the CLI in a fresh interpreter and reports which heavy modules it imported.
+SCRIPT = """
+import sys
+from jdcli.cli import main
+sys.argv = ["jdcli", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+heavy = sorted(m for m in ("pandas", "pyarrow", "numpy") if m in sys.modules)
+sys.stderr.write(f"\\nexit={code} heavy={','.join(heavy)}\\n")
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "exit_code"),
+    [
+        (["--help"], 0),
+        (["--version"], 0),
+        (["occupancy", "--help"], 0),
+        (["datasets", "--help"], 0),
+        (["occupancy", "--no-such-option"], 2),
+        (["occupancy", "--format", "nonsense"], 2),
+        (["no-such-command"], 2),
+    ],
+)
+def test_no_heavy_imports(args: list[str], exit_code: int) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT, *args], capture_output=True, text=True, check=False
+    )
+    last = result.stderr.strip().splitlines()[-1]
+    assert last == f"exit={exit_code} heavy=", result.stderr
