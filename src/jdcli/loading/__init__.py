@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jdcli.errors import InputError, UsageError
-from jdcli.loading.numbers import parse_numbers
+from jdcli.loading.numbers import check_range, parse_numbers
 from jdcli.loading.schema import (
     Column,
     Schema,
@@ -81,7 +81,16 @@ def load(
     for column in schema.columns:
         if column.name in frame.columns and column.kind in ("count", "number"):
             if frame[column.name].dtype == "float64":  # already parsed by the CSV reader
-                frame[column.name] = frame[column.name].astype("Float64")
+                values = frame[column.name].astype("Float64")
+                # The reader checked the syntax; the range rules still apply to what it read.
+                check_range(
+                    None,
+                    values,
+                    source=name,
+                    column=found[column.name],
+                    count=column.kind == "count",
+                )
+                frame[column.name] = values
                 continue
             frame[column.name] = parse_numbers(
                 frame[column.name],

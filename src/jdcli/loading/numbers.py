@@ -51,7 +51,7 @@ def parse_numbers(
         values = fast.astype("Float64")
     else:
         values = _parse_slow(raw, source=source, column=column, allow_percent=allow_percent)
-    _check_finite(raw, values, source=source, column=column, count=non_negative)
+    check_range(raw, values, source=source, column=column, count=non_negative)
     if non_negative:
         negative = values < 0
         if bool(negative.fillna(False).any()):
@@ -71,12 +71,13 @@ MAX_MAGNITUDE = 1e100
 MIN_MAGNITUDE = 1e-100
 
 
-def _check_finite(
-    raw: pd.Series, values: pd.Series, *, source: str, column: str, count: bool
+def check_range(
+    raw: pd.Series | None, values: pd.Series, *, source: str, column: str, count: bool
 ) -> None:
     """InputError for ``inf``, an overflowing literal (``1e400``), a magnitude outside
     1e-100..1e100 (a ratio or change of such numbers could overflow to infinity), and counts
-    too large to hold exactly: shown as an empty cell they would pass as data."""
+    too large to hold exactly: shown as an empty cell they would pass as data. ``raw`` is the
+    text as written, for the message; without it the value read is shown."""
     import numpy as np
 
     magnitude = values.abs().astype("float64").to_numpy(na_value=0.0)
@@ -86,14 +87,15 @@ def _check_finite(
     bad = infinite | extreme | too_big
     if bool(bad.any()):
         position = int(np.argmax(bad))
-        line = raw.index[position]
+        line = values.index[position]
+        shown = raw.loc[line] if raw is not None else repr(float(values.iloc[position]))
         if infinite[position]:
             what = "is not a finite number"
         elif too_big[position]:
             what = "is too large to be an exact count (2**53 or more)"
         else:
             what = "is outside the range jdcli computes with (magnitudes 1e-100 to 1e100)"
-        raise InputError(f"{source} line {line}, column {column}: {raw.loc[line]!r} {what}")
+        raise InputError(f"{source} line {line}, column {column}: {shown!r} {what}")
 
 
 def _parse_slow(raw: pd.Series, *, source: str, column: str, allow_percent: bool) -> pd.Series:
