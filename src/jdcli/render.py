@@ -370,12 +370,12 @@ RENDERERS: dict[Format, Renderer] = {
 }
 
 
-def resolve_format(fmt: Format, stream: TextIO) -> Format:
-    """``auto`` is a table on a terminal and CSV otherwise."""
+def resolve_format(fmt: Format, stream: TextIO, piped: Format = Format.CSV) -> Format:
+    """``auto`` is a table on a terminal and ``piped`` (CSV unless told) otherwise."""
     if fmt is not Format.AUTO:
         return fmt
     isatty = getattr(stream, "isatty", None)
-    return Format.TABLE if isatty is not None and isatty() else Format.CSV
+    return Format.TABLE if isatty is not None and isatty() else piped
 
 
 def emit(

@@ -17,6 +17,7 @@ from jdcli.render import (
     RenderOptions,
     console_width,
     records,
+    resolve_format,
     safe_text,
     to_markdown,
     to_table,
@@ -227,11 +228,8 @@ REPORT_RENDERERS: dict[Format, ReportRenderer] = {
 
 
 def resolve_report_format(fmt: Format, stream: TextIO) -> Format:
-    """``auto`` is a table on a terminal and Markdown otherwise."""
-    if fmt is not Format.AUTO:
-        return fmt
-    isatty = getattr(stream, "isatty", None)
-    return Format.TABLE if isatty is not None and isatty() else Format.MARKDOWN
+    """``auto`` is a table on a terminal and Markdown otherwise (a report has no CSV form)."""
+    return resolve_format(fmt, stream, piped=Format.MARKDOWN)
 
 
 def emit_report(report: Report, fmt: Format, stream: TextIO, decimals: int = 2) -> None:
