@@ -177,3 +177,37 @@ def test_json_keeps_the_result_tables_show_the_view_for_people(invoke) -> None: 
     trends = markdown.split("## Trends", 1)[1].split("\n## ", 1)[0]
     assert "×4" in trends
     assert "2016: 25" in trends
+
+
+def copy_bundled(tmp_path: Path, *, views: bool) -> Path:
+    import shutil
+
+    from jdcli.datasets import DEFAULT_DATASET, datasets_root
+
+    folder = tmp_path / "copy"
+    shutil.copytree(datasets_root() / DEFAULT_DATASET, folder)
+    descriptor = folder / "datapackage.json"
+    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    if not views:
+        for resource in package["resources"]:
+            resource.get("jdcli", {}).pop("views", None)
+    descriptor.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+def test_copy_of_bundled_package_reports_the_same_staffing(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    copied = invoke(["report", str(copy_bundled(tmp_path, views=True)), "-f", "json"])
+    bundled = invoke(["report", "-f", "json"])
+    assert copied.exit_code == 0, copied.stderr
+    ours, theirs = json.loads(copied.stdout)["staffing"], json.loads(bundled.stdout)["staffing"]
+    assert ours["rows"] == theirs["rows"]
+    assert ours["definition"] == theirs["definition"].replace(" (bundled)", "")
+
+
+def test_section_needing_a_choice_is_skipped_with_the_reason(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(["report", str(copy_bundled(tmp_path, views=False)), "-f", "markdown"])
+    assert result.exit_code == 0
+    assert "_Skipped: needs a choice:" in result.stdout
+    assert "## Occupancy" in result.stdout
+    assert "Staffing skipped: needs a choice:" in result.stderr
+    assert "choose one with --base" in result.stderr

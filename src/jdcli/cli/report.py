@@ -181,7 +181,13 @@ def build_report(folder: Path, *, bundled: bool, decimals: int) -> Report:
             )
             continue
         label = resource.label if bundled else f"{resource.dataset}/{resource.path.name}"
-        section, headline = BUILDERS[key](resource, label, decimals)
+        try:
+            section, headline = BUILDERS[key](resource, label, decimals)
+        except UsageError as exc:
+            # A section needing a choice the report cannot make (which base column, say) is
+            # skipped with the reason; damaged data (an InputError) still stops the report.
+            sections.append(Section(key, title, None, "", skipped=f"needs a choice: {exc}"))
+            continue
         sections.append(section)
         figures.append(headline)
     headline = (
@@ -342,16 +348,15 @@ def trends_section(resource: Resource, label: str, decimals: int) -> tuple[Secti
 
 
 def staffing_section(resource: Resource, label: str, decimals: int) -> tuple[Section, pd.DataFrame]:
-    """Staffing ratios (the bundled package's declared views, or the command's defaults), and
+    """Staffing ratios (the package's declared views, or the command's defaults), and
     each ratio with its change where one is given."""
-    from jdcli.datasets import DEFAULT_DATASET, datasets_root
     from jdcli.loading import load
     from jdcli.report_render import Section
 
     staffing: Any = importlib.import_module("jdcli.cli.staffing")
-    bundled = resource.path.parent.resolve() == (datasets_root() / DEFAULT_DATASET).resolve()
-    if bundled:
-        frame, _, text = staffing.bundled_view()
+    if resource.meta.get("jdcli", {}).get("views"):
+        # The package declares which ratios to show (as the bundled one does).
+        frame, _, text = staffing.bundled_view(resource=resource, label=label)
     else:
         loaded = load(resource.path, staffing._schema(), name=label)
         spec = staffing.resolve_spec(loaded, None, None, None, None)
