@@ -127,3 +127,16 @@ def test_safe_text_keeps_chinese_and_tabs() -> None:
 
 def test_auto_is_csv_off_a_terminal() -> None:
     assert resolve_format(Format.AUTO, io.StringIO()) is Format.CSV
+
+
+def test_large_tables_are_plain_grids_with_the_same_cells(monkeypatch: pytest.MonkeyPatch) -> None:
+    import jdcli.render as render
+
+    monkeypatch.setattr(render, "LARGE_TABLE_ROWS", 2)
+    stream = io.StringIO()
+    emit(sample(), Format.TABLE, stream, RenderOptions(title="Bed occupancy", caption="Source: x"))
+    out = stream.getvalue()
+    assert out.startswith("Bed occupancy\n┌")
+    assert "│ [bold red]x[/] │" in out
+    assert "91.72%" in out and "+0.42 pp" in out and "—" in out
+    assert out.endswith("Source: x\n")
