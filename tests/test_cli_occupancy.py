@@ -216,3 +216,23 @@ def test_missing_file_subprocess_has_no_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stdout == b""
     assert result.stderr.decode().strip() == f"Error: {tmp_path / 'missing.csv'}: no such file"
+
+
+@pytest.mark.parametrize("limit", ["nan", "inf"])
+def test_fail_above_must_be_finite(invoke, limit: str) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(["occupancy", "--fail-above", limit])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "--fail-above expects a finite percentage" in result.stderr
+
+
+def test_trailing_empty_unnamed_columns_are_dropped(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "excel.csv"
+    path.write_text("facility,capacity,occupied,,\nA,10,5,,\n", encoding="utf-8")
+    result = invoke(["occupancy", str(path), "-f", "csv"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[1] == "A,10,5,50,5,normal"
+    path.write_text("facility,capacity,occupied,\nA,10,5,x\n", encoding="utf-8")
+    result = invoke(["occupancy", str(path)])
+    assert result.exit_code == 2
+    assert "column 4 has an empty header" in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -98,6 +99,7 @@ def occupancy(
     with reported_errors():
         from jdcli.loading.schemas import OCCUPANCY
 
+        check_limit(fail_above)
         loaded = load_input(
             file, OCCUPANCY, "occupancy", col=col, filters=filters, encoding=encoding
         )
@@ -244,6 +246,12 @@ def caption(loaded: Loaded, bands: str) -> str:
         f"Occupancy = {basis} (ratio of totals). Bands: normal < {high:g}% ≤ high < "
         f"{critical:g}% ≤ critical ≤ {full:g}% < over. Source: {loaded.name}"
     )
+
+
+def check_limit(limit: float | None) -> None:
+    """``--fail-above`` must be a finite percentage (``nan`` could never trip)."""
+    if limit is not None and not math.isfinite(limit):
+        raise UsageError(f"--fail-above expects a finite percentage, got {limit}")
 
 
 def check_fail_above(result: pd.DataFrame, limit: float | None, decimals: int) -> None:

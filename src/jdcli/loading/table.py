@@ -136,6 +136,10 @@ def parse_table(
         )
     frame = arrow_table.to_pandas()
     header = [str(h).strip() for h in frame.iloc[0].tolist()]
+    # Excel often exports trailing columns with no header and nothing in them ("a,b,,"):
+    # they hold no data, so they are dropped; an unnamed column with values is still an error.
+    while len(header) > 1 and header[-1] == "" and bool((frame.iloc[1:, -1] == "").all()):
+        frame, header = frame.iloc[:, :-1], header[:-1]
     _check_header(source.name, header)
     body = frame.iloc[1:]
     body.columns = pd.Index(header)
