@@ -173,7 +173,9 @@ def _machine_floats(values: Any) -> list[str]:
     finite = np.isfinite(values)
     magnitude = np.abs(np.where(finite, values, 0.0))
     integral = finite & (values == np.trunc(np.where(finite, values, 0.0))) & (magnitude < 2**53)
-    cells[integral] = values[integral].astype(np.int64).astype(str)
+    if integral.any():
+        whole = pa.array(values[integral].astype(np.int64))
+        cells[integral] = pc.cast(whole, pa.string()).to_numpy(zero_copy_only=False)
     ordinary = finite & ~integral & (magnitude >= 1e-4) & (magnitude < 1e9)
     if ordinary.any():
         text = pc.cast(pa.array(values[ordinary]), pa.string()).to_numpy(zero_copy_only=False)
@@ -184,7 +186,7 @@ def _machine_floats(values: Any) -> list[str]:
         exponent[ordinary] = np.char.find(cells[ordinary].astype(str), "e") >= 0
     for index in np.flatnonzero(rest | exponent).tolist():
         cells[index] = format_machine(float(values[index]))
-    return [str(cell) for cell in cells.tolist()]
+    return list(cells.tolist())
 
 
 def machine_value(value: Any) -> Any:
@@ -218,20 +220,38 @@ def _neutralise(cell: str) -> str:
 
 def to_delimited(frame: pd.DataFrame, stream: TextIO, options: RenderOptions, sep: str) -> None:
     """CSV/TSV: header row, ``\\n`` endings, full precision, empty for undefined."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if options.excel:
         stream.write("\ufeff")
     header = [str(c) for c in frame.columns]
-    columns = []
-    has_cr = any("\r" in c for c in header)
-    for name in frame.columns:
-        cells = machine_strings(frame[name])
-        if not _is_numeric(frame[name]):
-            if options.excel:
-                cells = [_neutralise(c) for c in cells]
-            has_cr = has_cr or any("\r" in c for c in cells)
-        columns.append(cells)
     if options.excel:
         header = [_neutralise(c) for c in header]
+    # Each column's cells go into Arrow at once (one column of Python strings alive at a
+    # time); rows are joined there, unless a cell needs quoting: then the csv module writes.
+    arrays = []
+    plain = len(header) > 1 and all(_quote(c, sep) == c for c in header)
+    for name in frame.columns:
+        cells = machine_strings(frame[name])
+        if options.excel and not _is_numeric(frame[name]):
+            cells = [_neutralise(c) for c in cells]
+        array = pa.array(cells, type=pa.large_string())
+        del cells
+        plain = plain and not any(
+            bool(pc.any(pc.match_substring(array, special)).as_py())
+            for special in {sep, '"', "\r", "\n"}
+        )
+        arrays.append(array)
+    if plain:
+        stream.write(sep.join(header) + "\n")
+        for start in range(0, len(frame), _ROWS_PER_WRITE):
+            chunk = [array.slice(start, _ROWS_PER_WRITE) for array in arrays]
+            stream.write(_joined_rows(chunk, sep))
+        return
+    columns = [array.to_pylist() for array in arrays]
+    del arrays
+    has_cr = any("\r" in c for cells in [header, *columns] for c in cells)
     if has_cr:
         # The csv module quotes a field holding "\n" but not a bare "\r" (with "\n" line
         # endings); unquoted, a reader would see a line break there.
@@ -241,6 +261,24 @@ def to_delimited(frame: pd.DataFrame, stream: TextIO, options: RenderOptions, se
     writer = csv.writer(stream, delimiter=sep, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(zip(*columns, strict=True))
+
+
+#: Rows joined and written at a time by the Arrow path of ``to_delimited``.
+_ROWS_PER_WRITE = 200_000
+
+
+def _joined_rows(arrays: list[Any], sep: str) -> str:
+    """Cells that need no quoting (Arrow large_string arrays of one length), each row joined
+    by ``sep`` and ended by ``\\n``, as one string."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(arrays[0]):
+        return ""
+    rows = pc.binary_join_element_wise(*arrays, pa.scalar(sep, pa.large_string()))
+    whole = pa.LargeListArray.from_arrays(pa.array([0, len(rows)], pa.int64()), rows)
+    newline = pa.scalar("\n", pa.large_string())
+    return str(pc.binary_join(whole, newline)[0].as_py()) + "\n"
 
 
 def _quote(cell: str, sep: str) -> str:

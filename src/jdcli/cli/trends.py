@@ -254,7 +254,7 @@ def compute(
         frame = frame.loc[frame["metric"].isin(metrics)]
     if frame.empty:
         warn(f"{loaded.name}: no data rows; the result is empty")
-    frame = read_figures(frame, loaded)
+    frame = read_figures(frame, loaded, keys)
     statements, frame = split_statements(frame)
     frame = drop_unusable(frame, loaded, strict)
     notes: list[str] = []
@@ -362,14 +362,23 @@ def long_format(loaded: Loaded, by: list[str]) -> pd.DataFrame:
     return long.sort_values(line, kind="mergesort").drop(columns=line)
 
 
-def read_figures(frame: pd.DataFrame, loaded: Loaded) -> pd.DataFrame:
+def read_figures(
+    frame: pd.DataFrame, loaded: Loaded, keys: list[str] | None = None
+) -> pd.DataFrame:
     """Parse ``value``/``reported_change_pct``/``reported_multiple`` from text, keeping how
     each figure is written (``jdcli.loading.figures``): ``value_places``, ``value_approximate``
-    (``~55``), ``value_percent`` (written with %), ``reported_places``."""
+    (``~55``), ``value_percent`` (written with %), ``reported_places``.
+
+    A plain number is read at once; only the other cells (``~55``, ``12%``, ``7,654``, empty)
+    go through the text rules. How precisely a level is written matters only to the check of
+    reported changes, so ``value_places`` is read only in the series (by ``keys``) that have a
+    reported change, and is ``<NA>`` elsewhere.
+    """
     import pandas as pd
 
     from jdcli.loading import parse_numbers
     from jdcli.loading.figures import written_precision
+    from jdcli.loading.numbers import check_range
 
     frame = frame.copy()
     headers = {**loaded.headers, "value": loaded.headers.get("value", "value")}
@@ -377,20 +386,51 @@ def read_figures(frame: pd.DataFrame, loaded: Loaded) -> pd.DataFrame:
     for name in ("value", "unit", "reported_change_pct", "reported_since", "reported_multiple"):
         if name not in frame.columns:
             frame[name] = empty
-    written = written_precision(frame["value"].where(frame["value"].notna()))
-    text = written["number"]
-    frame["value_approximate"] = written["approx"]
-    frame["value_places"] = written["places"]
-    frame["value_percent"] = text.str.strip().str.endswith(("%", "％")).fillna(False)
-    frame["value"] = parse_numbers(
-        text.fillna(""), source=loaded.name, column=headers["value"], allow_percent=True
-    )
     reported = frame["reported_change_pct"]
-    frame["reported_places"] = written_precision(reported.where(reported.notna()))["places"]
+    has_reported = reported.notna()
+    if bool(has_reported.any()):
+        frame["reported_places"] = written_precision(reported.loc[has_reported])["places"].reindex(
+            frame.index
+        )
+    else:
+        frame["reported_places"] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    raw = frame["value"]
+    fast = pd.to_numeric(raw, errors="coerce") if len(raw) else raw.astype("float64")
+    # A cell to_numeric reads is a plain number: no approximate mark, no %, no separator.
+    slow = fast.isna().to_numpy() | raw.isna().to_numpy()
+    value = pd.Series(fast, index=frame.index).astype("Float64")
+    approximate = pd.Series(False, index=frame.index)
+    percent = pd.Series(False, index=frame.index)
+    if bool(slow.any()):
+        written = written_precision(raw.loc[slow].where(raw.loc[slow].notna()))
+        text = written["number"]
+        approximate.loc[slow] = written["approx"].to_numpy()
+        percent.loc[slow] = text.str.strip().str.endswith(("%", "％")).fillna(False).to_numpy()
+        value.loc[slow] = parse_numbers(
+            text.fillna(""), source=loaded.name, column=headers["value"], allow_percent=True
+        ).to_numpy()
+    check_range(raw, value, source=loaded.name, column=headers["value"], count=False)
+    places = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    if bool(has_reported.any()):
+        if keys:
+            grouped = has_reported.groupby([frame[k] for k in keys], dropna=False)
+            needed = grouped.transform("any").astype("bool")
+        else:
+            needed = pd.Series(True, index=frame.index)
+        needed &= raw.notna()
+        if bool(needed.any()):
+            places.loc[needed] = written_precision(raw.loc[needed])["places"].to_numpy()
+    frame["value"] = value
+    frame["value_approximate"] = approximate
+    frame["value_places"] = places
+    frame["value_percent"] = percent
     for name in ("reported_change_pct", "reported_multiple"):
-        raw = frame[name].astype("str").where(frame[name].notna()).fillna("")
+        if not bool(frame[name].notna().any()):
+            frame[name] = pd.Series(pd.NA, index=frame.index, dtype="Float64")
+            continue
+        raw_text = frame[name].astype("str").where(frame[name].notna()).fillna("")
         frame[name] = parse_numbers(
-            raw,
+            raw_text,
             source=loaded.name,
             column=loaded.headers.get(name, name),
             allow_percent=name == "reported_change_pct",

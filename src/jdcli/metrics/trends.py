@@ -197,7 +197,10 @@ def ordinal_years(ordinal: pd.Series, freqs: pd.Series) -> pd.Series:
 
 def _per_year(freqs: pd.Series) -> pd.Series:
     """Periods per year of each row's frequency (``<NA>`` for dates)."""
-    return freqs.map(PER_YEAR).astype("Int64")
+    # Looked up once per distinct frequency: a long file has one or two.
+    codes, distinct = pd.factorize(freqs, use_na_sentinel=True)
+    per_year = pd.array([PER_YEAR.get(str(f), pd.NA) for f in distinct] + [pd.NA], dtype="Int64")
+    return pd.Series(per_year[codes], index=freqs.index, dtype="Int64")
 
 
 def comparison_ordinal(ordinal: pd.Series, freqs: pd.Series, compare: str) -> pd.Series:
@@ -433,7 +436,7 @@ def complete_with_reported(
         {"series": series, "ordinal": ordinal, "freq": freqs, "target": target, "value": values},
         index=frame.index,
     )
-    lag = freqs.map(PER_YEAR).astype("Float64")
+    lag = _per_year(freqs).astype("Float64")
     # Rows of one phase (the same month of each year, say) link up year after year.
     phase = (ordinal % lag.fillna(1).astype("Int64")).astype("Int64")
     dated = freqs.eq("day")
