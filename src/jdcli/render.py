@@ -189,6 +189,48 @@ def _machine_floats(values: Any) -> list[str]:
     return list(cells.tolist())
 
 
+def _machine_array(series: pd.Series) -> Any:
+    """``machine_strings`` as an Arrow large_string array, built in Arrow for text, integer
+    and float columns; None for other columns and for floats that need ``repr`` (tiny, huge
+    or exponent forms): those take ``machine_strings``."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.large_string()
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return None
+    if pd.api.types.is_string_dtype(series.dtype) and not pd.api.types.is_object_dtype(
+        series.dtype
+    ):
+        return _one_chunk(pa.array(series, from_pandas=True).cast(text).fill_null(""))
+    if pd.api.types.is_integer_dtype(series.dtype):
+        return _one_chunk(pc.cast(pa.array(series, from_pandas=True), text).fill_null(""))
+    if not pd.api.types.is_float_dtype(series.dtype):
+        return None
+    values = series.astype("float64").to_numpy(na_value=np.nan)
+    finite = np.isfinite(values)
+    safe = np.where(finite, values, 0.0)
+    magnitude = np.abs(safe)
+    integral = finite & (values == np.trunc(safe)) & (magnitude < 2**53)
+    ordinary = finite & ~integral & (magnitude >= 1e-4) & (magnitude < 1e9)
+    if bool((finite & ~integral & ~ordinary).any()):
+        return None
+    whole = pc.cast(pa.array(np.where(integral, safe, 0.0).astype(np.int64)), text)
+    decimal = pc.cast(pc.cast(pa.array(safe), pa.string()), text)
+    if bool(pc.any(pc.and_(pa.array(ordinary), pc.match_substring(decimal, "e"))).as_py()):
+        return None
+    empty = pa.scalar("", text)
+    return pc.if_else(pa.array(integral), whole, pc.if_else(pa.array(ordinary), decimal, empty))
+
+
+def _one_chunk(array: Any) -> Any:
+    import pyarrow as pa
+
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
 def machine_value(value: Any) -> Any:
     """A cell as a JSON value: ``null`` for undefined, integral floats as integers."""
     if _is_missing(value):
@@ -233,11 +275,13 @@ def to_delimited(frame: pd.DataFrame, stream: TextIO, options: RenderOptions, se
     arrays = []
     plain = len(header) > 1 and all(_quote(c, sep) == c for c in header)
     for name in frame.columns:
-        cells = machine_strings(frame[name])
-        if options.excel and not _is_numeric(frame[name]):
-            cells = [_neutralise(c) for c in cells]
-        array = pa.array(cells, type=pa.large_string())
-        del cells
+        array = None if options.excel else _machine_array(frame[name])
+        if array is None:
+            cells = machine_strings(frame[name])
+            if options.excel and not _is_numeric(frame[name]):
+                cells = [_neutralise(c) for c in cells]
+            array = pa.array(cells, type=pa.large_string())
+            del cells
         plain = plain and not any(
             bool(pc.any(pc.match_substring(array, special)).as_py())
             for special in {sep, '"', "\r", "\n"}

@@ -91,7 +91,8 @@ def parse_periods(labels: pd.Series, freq: str | None = None) -> tuple[pd.Series
     if bool(missing.any()):
         raise PeriodError("missing period", [missing[missing].index[0]])
     ordinal, freqs = _parse_distinct(text, labels.loc[distinct.index], freq)
-    position = pd.Index(distinct.to_numpy()).get_indexer(pd.Index(raw.to_numpy()))
+    # factorize numbers the labels in order of first appearance, as drop_duplicates keeps them.
+    position, _ = pd.factorize(raw, sort=False)
     return (
         pd.Series(ordinal.to_numpy()[position], index=labels.index, dtype="Int64"),
         pd.Series(freqs.to_numpy()[position], index=labels.index, dtype="str"),
