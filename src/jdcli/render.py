@@ -406,6 +406,24 @@ def console_width(stream: TextIO) -> int:
 LARGE_TABLE_ROWS = 2000
 
 
+def data_console(stream: TextIO) -> Any:
+    """A rich console for data on ``stream``: colour only on a terminal without ``NO_COLOR``,
+    no markup, highlighting or emoji codes interpreted in cell text."""
+    from rich.console import Console
+
+    isatty = getattr(stream, "isatty", None)
+    terminal = bool(isatty and isatty())
+    return Console(
+        file=stream,
+        width=console_width(stream),
+        force_terminal=terminal,
+        no_color=("NO_COLOR" in os.environ) or not terminal,
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
+
+
 def to_plain_table(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> None:
     """A large table as a plain text grid (no colours): title, table, caption."""
     from tabulate import tabulate
@@ -433,21 +451,10 @@ def to_table(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> Non
     if len(frame) > LARGE_TABLE_ROWS:
         to_plain_table(frame, stream, options)
         return
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    isatty = getattr(stream, "isatty", None)
-    terminal = bool(isatty and isatty())
-    console = Console(
-        file=stream,
-        width=console_width(stream),
-        force_terminal=terminal,
-        no_color=("NO_COLOR" in os.environ) or not terminal,
-        highlight=False,
-        emoji=False,
-        markup=False,
-    )
+    console = data_console(stream)
     table = Table(
         title=Text(safe_text(options.title)) if options.title else None,
         caption=Text(safe_text(options.caption)) if options.caption else None,

@@ -15,7 +15,7 @@ from jdcli.formatting import format_number
 from jdcli.render import (
     Format,
     RenderOptions,
-    console_width,
+    data_console,
     records,
     resolve_format,
     safe_text,
@@ -154,24 +154,12 @@ def to_markdown_report(report: Report, stream: TextIO, decimals: int) -> None:
 
 def to_table_report(report: Report, stream: TextIO, decimals: int) -> None:
     """Terminal: a title, the key figures panel, then each section as a rich table."""
-    import os
 
-    from rich.console import Console
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
 
-    isatty = getattr(stream, "isatty", None)
-    terminal = bool(isatty and isatty())
-    console = Console(
-        file=stream,
-        width=console_width(stream),
-        force_terminal=terminal,
-        no_color=("NO_COLOR" in os.environ) or not terminal,
-        highlight=False,
-        emoji=False,
-        markup=False,
-    )
+    console = data_console(stream)
     console.print(Text(report.title, style="bold"))
     console.print(Text(f"Dataset {report.dataset}. Source: {report.source}"))
     panel = Table(show_header=True, box=None, pad_edge=False)
