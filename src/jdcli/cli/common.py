@@ -271,17 +271,24 @@ def resolve_names(
 # ------------------------------------------------------------------ output
 
 
-def output_format(fmt: Format, output: Path | None) -> Format:
-    """The format to write: explicit, from ``-o``'s extension, or ``auto`` against stdout."""
+def output_format(
+    fmt: Format,
+    output: Path | None,
+    *,
+    piped: Format = Format.CSV,
+    formats: str = "",
+) -> Format:
+    """The format to write: explicit, from ``-o``'s extension, or ``auto`` against stdout
+    (a table on a terminal, ``piped`` otherwise). ``formats`` names the choices in the hint."""
     if output is not None and fmt is Format.AUTO:
         found = EXTENSIONS.get(output.suffix.lower())
         if found is None:
             raise UsageError(
                 f"-o {output}: cannot tell the format from {output.suffix or 'no extension'!r}; "
-                "add --format"
+                f"add --format{' ' + formats if formats else ''}"
             )
         return found
-    return resolve_format(fmt, sys.stdout) if output is None else fmt
+    return resolve_format(fmt, sys.stdout, piped) if output is None else fmt
 
 
 def write_output(

@@ -16,11 +16,12 @@ from jdcli.cli.common import (
     DecimalsOpt,
     OutputOpt,
     note,
+    output_format,
     reported_errors,
     write_atomically,
 )
 from jdcli.errors import UsageError
-from jdcli.render import EXTENSIONS, Format
+from jdcli.render import Format
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,17 +92,9 @@ def package_files(folder: Path) -> list[Path | None]:
 
 def report_format(fmt: Format, output: Path | None) -> Format:
     """The report format: explicit, from ``-o``'s extension, or ``auto`` against stdout."""
-    from jdcli.report_render import REPORT_RENDERERS, resolve_report_format
+    from jdcli.report_render import REPORT_RENDERERS
 
-    if output is not None and fmt is Format.AUTO:
-        chosen = EXTENSIONS.get(output.suffix.lower())
-        if chosen is None:
-            raise UsageError(
-                f"-o {output}: cannot tell the format from {output.suffix or 'no extension'!r}; "
-                "add --format markdown, json or table"
-            )
-    else:
-        chosen = resolve_report_format(fmt, sys.stdout) if output is None else fmt
+    chosen = output_format(fmt, output, piped=Format.MARKDOWN, formats="markdown, json or table")
     if chosen not in REPORT_RENDERERS:
         raise UsageError(
             f"a report has no {chosen.value} form (it is several tables); "
