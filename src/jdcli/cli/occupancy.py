@@ -22,6 +22,7 @@ from jdcli.cli.common import (
     OutputOpt,
     StrictOpt,
     load_input,
+    reading_progress,
     reported_errors,
     resolve_names,
     warn,
@@ -100,10 +101,18 @@ def occupancy(
         from jdcli.loading.schemas import OCCUPANCY
 
         check_limit(fail_above)
-        loaded = load_input(
-            file, OCCUPANCY, "occupancy", col=col, filters=filters, encoding=encoding
+        streamed = compute_streamed(
+            file, by or [], freq, as_of, parse_bands(bands), not no_total, col, filters, encoding
         )
-        result = compute(loaded, by or [], freq, as_of, parse_bands(bands), not no_total, strict)
+        if streamed is not None:
+            loaded, result = streamed
+        else:
+            loaded = load_input(
+                file, OCCUPANCY, "occupancy", col=col, filters=filters, encoding=encoding
+            )
+            result = compute(
+                loaded, by or [], freq, as_of, parse_bands(bands), not no_total, strict
+            )
         if explain:
             result["explain"] = explain_column(result, decimals)
         write_output(
@@ -192,19 +201,129 @@ def compute(
     )
 
 
+def compute_streamed(
+    file: str | None,
+    by: list[str],
+    freq: str | None,
+    as_of: str | None,
+    bands: tuple[float, float, float],
+    total: bool,
+    col: list[str] | None,
+    filters: list[str] | None,
+    encoding: str | None,
+) -> tuple[Loaded, pd.DataFrame] | None:
+    """The occupancy table of a dated census rolled into periods (``--freq``), computed
+    while the file is read in blocks, so memory stays flat however long the file is; None
+    when this input or these options need the whole file at once (``compute`` then does it,
+    and reports anything wrong).
+
+    Streams: a plain UTF-8 file on disk with a ``date`` column and no ``period`` column,
+    census columns (not bed-days), ``--freq``, no ``--as-of``, ``--filter`` or
+    ``--encoding``, and every row clean (whole non-negative counts, ISO dates, nothing
+    missing). Each block gives partial sums per unit and period with a bitmask of the days
+    reported (combined exactly: a day reported in two blocks counts once) and its share of
+    the total-row check; only the small combined table is kept.
+    """
+    import pandas as pd
+
+    from jdcli.errors import JdcliError
+    from jdcli.loading import parse_mappings
+    from jdcli.loading.numbers import MAX_COUNT
+    from jdcli.loading.schemas import OCCUPANCY
+    from jdcli.loading.stream import NotStreamable, open_stream
+    from jdcli.metrics.consistency import (
+        combine_total_row_partials,
+        flag_total_rows,
+        total_row_partials,
+    )
+    from jdcli.metrics.occupancy import (
+        CENSUS,
+        FREQ_CODES,
+        census_means,
+        census_partials,
+        combine_census_partials,
+        occupancy_from_census,
+    )
+
+    if freq not in FREQ_CODES or as_of or filters or file is None:
+        return None
+    try:
+        stream = open_stream(
+            file, OCCUPANCY, col_map=parse_mappings(col or [], "--col"), encoding=encoding
+        )
+    except JdcliError:
+        return None
+    if stream is None:
+        return None
+    loaded = stream.loaded
+    columns = set(loaded.frame.columns)
+    if loaded.required != CENSUS or "date" not in columns or "period" in columns:
+        return None
+    try:
+        keys = (
+            resolve_names(by, loaded, "--by")
+            if by
+            else (["facility"] if "facility" in columns else [])
+        )
+    except JdcliError:
+        return None
+    if "date" in keys or any(loaded.frame[k].dtype != "str" for k in keys):
+        return None
+    unit = keys + (["facility"] if "facility" in columns and "facility" not in keys else [])
+    values = list(CENSUS)
+    partials: list[pd.DataFrame] = []
+    pending = 0
+    totals: list[tuple[pd.DataFrame, pd.DataFrame]] = []
+    with reading_progress(file) as progress:
+        try:
+            for batch in stream.batches([*unit, "date", *values], progress=progress):
+                part = census_partials(batch, unit, freq)
+                partials.append(part)
+                pending += len(part)
+                totals.append(total_row_partials(batch, values, within=["date"]))
+                if sum(len(rows) for _, rows in totals) > 100_000:
+                    totals = [combine_total_row_partials(totals, values)]
+                del batch
+                if len(partials) > 1 and pending > 2 * len(partials[0]) + 100_000:
+                    partials = [combine_census_partials(pd.concat(partials, ignore_index=True))]
+                    pending = len(partials[0])
+        except NotStreamable:
+            return None
+    import pyarrow as pa
+
+    # What the reader held for the last chunk goes back before the result table is built.
+    pa.default_memory_pool().release_unused()
+    sums, candidates = combine_total_row_partials(totals, values)
+    if float(sums[values].to_numpy().sum()) >= MAX_COUNT:
+        return None  # sums past 2**53 are not exact: the whole-file path adds its own way
+    flagged = flag_total_rows(sums, candidates, values)
+    if bool(flagged.any()):
+        warn_flagged_totals(
+            candidates.loc[flagged.to_numpy()].sort_index(), values, ["date"], loaded.name
+        )
+    census = census_means(pd.concat(partials, ignore_index=True))
+    return loaded, occupancy_from_census(census, keys, total=total, bands=bands)
+
+
 def warn_total_rows(frame: pd.DataFrame, values: list[str], name: str) -> None:
     """Warn (once) when rows equal the sum of the other rows of their period or date."""
     from jdcli.metrics.consistency import total_rows
 
     within = [c for c in ("period", "date") if c in frame.columns]
     flagged = total_rows(frame, values, within=within)
-    if not bool(flagged.any()):
-        return
-    lines = [str(line) for line in frame.index[flagged.to_numpy()]]
+    if bool(flagged.any()):
+        warn_flagged_totals(frame.loc[flagged.to_numpy()], values, within, name)
+
+
+def warn_flagged_totals(
+    flagged: pd.DataFrame, values: list[str], within: list[str], name: str
+) -> None:
+    """The total-row warning for the ``flagged`` rows (index = file lines, in file order)."""
+    lines = [str(line) for line in flagged.index]
     shown = ", ".join(lines[:5]) + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
     label = ""
-    if "facility" in frame.columns:
-        label = f" ({frame.loc[flagged, 'facility'].iloc[0]!r})"
+    if "facility" in flagged.columns:
+        label = f" ({str(flagged['facility'].iloc[0])!r})"
     warn(
         f"{name} line{'s' if len(lines) > 1 else ''} {shown}{label}: "
         f"{' and '.join(values)} equal the sum of the other rows"

@@ -64,3 +64,103 @@ def _equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     # exact for whole counts; a relative 1e-9 absorbs float noise in fractional sums
     result: np.ndarray = np.abs(a - b) <= 1e-9 * np.abs(b)
     return result
+
+
+def total_row_partials(
+    rows: pd.DataFrame, values: Sequence[str], *, within: Sequence[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Some rows' share of :func:`total_rows`, to be combined with the other rows' shares.
+
+    Returns ``(sums, candidates)``. ``sums``, indexed by the ``within`` groups: each of
+    ``values`` summed, ``max_<value>`` and ``rows``, over complete rows. ``candidates``: the
+    rows (as given, index kept) that could still turn out to be a group's total once every
+    row is in. With values that cannot be negative (counts), a row equal to the sum of the
+    others is at least (within 1e-9) each other row in every value, and is not all zero:
+    only rows near their group's maximum in every value are kept, so a million daily rows
+    leave about one per date. ``within`` names at least one column.
+    """
+    columns, keys = list(values), list(within)
+    data = rows[columns].astype("float64").to_numpy(na_value=np.nan)
+    complete = ~np.isnan(data).any(axis=1)
+    if not complete.all():
+        rows, data = rows.loc[complete], data[complete]
+    code = np.asarray(
+        pd.factorize(rows[keys[0]])[0]
+        if len(keys) == 1
+        else rows.groupby(keys, sort=False, dropna=False, observed=True).ngroup(),
+        dtype=np.intp,
+    )
+    groups = int(code.max()) + 1 if len(code) else 0
+    first = np.full(groups, len(code), dtype=np.intp)
+    np.minimum.at(first, code, np.arange(len(code), dtype=np.intp))
+    labels = rows[keys].iloc[first]
+    index = (
+        pd.Index(np.asarray(labels[keys[0]]), name=keys[0])
+        if len(keys) == 1
+        else pd.MultiIndex.from_arrays([np.asarray(labels[k]) for k in keys], names=keys)
+    )
+    table: dict[str, np.ndarray] = {}
+    for i, column in enumerate(columns):
+        table[column] = np.bincount(code, weights=data[:, i], minlength=groups)
+    for i, column in enumerate(columns):
+        peak = np.full(groups, -np.inf)
+        np.maximum.at(peak, code, data[:, i])
+        table[f"max_{column}"] = peak
+    table["rows"] = np.bincount(code, minlength=groups)
+    sums = pd.DataFrame(table, index=index)
+    return sums, _near_maximum(rows, sums, columns, code)
+
+
+def combine_total_row_partials(
+    parts: Sequence[tuple[pd.DataFrame, pd.DataFrame]], values: Sequence[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Partials from :func:`total_row_partials` (in row order) combined into one, as the
+    partial of all their rows together."""
+    columns = list(values)
+    stacked = pd.concat([sums for sums, _ in parts])
+    keys = list(stacked.index.names)
+    sums = stacked.groupby(level=keys, sort=False).agg(
+        {**{c: "sum" for c in columns}, **{f"max_{c}": "max" for c in columns}, "rows": "sum"}
+    )
+    candidates = pd.concat([rows for _, rows in parts])
+    where = _group_of(candidates, sums, [str(k) for k in keys])
+    return sums, _near_maximum(candidates, sums, columns, where)
+
+
+def flag_total_rows(
+    sums: pd.DataFrame, candidates: pd.DataFrame, values: Sequence[str]
+) -> pd.Series:
+    """Which ``candidates`` are total rows, as :func:`total_rows` says of all the rows the
+    combined partial ``(sums, candidates)`` came from. Boolean, aligned with ``candidates``."""
+    columns = list(values)
+    keys = [str(k) for k in sums.index.names]
+    where = _group_of(candidates, sums, keys)
+    data = candidates[columns].astype("float64").to_numpy(na_value=np.nan)
+    values_ok = np.ones(len(candidates), dtype=bool)
+    nonzero = np.zeros(len(candidates), dtype=bool)
+    for i, column in enumerate(columns):
+        total = sums[column].to_numpy(dtype="float64")[where]
+        values_ok &= _equal(data[:, i], total - data[:, i])
+        nonzero |= total != 0
+    sizes = sums["rows"].to_numpy()[where]
+    return pd.Series(values_ok & nonzero & (sizes >= 3), index=candidates.index, dtype="bool")
+
+
+def _group_of(rows: pd.DataFrame, sums: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Position in ``sums`` of each row's group."""
+    labels = pd.Index(rows[keys[0]]) if len(keys) == 1 else pd.MultiIndex.from_frame(rows[keys])
+    where: np.ndarray = sums.index.get_indexer(labels)
+    return where
+
+
+def _near_maximum(
+    rows: pd.DataFrame, sums: pd.DataFrame, columns: list[str], where: np.ndarray
+) -> pd.DataFrame:
+    data = rows[columns].astype("float64").to_numpy(na_value=np.nan)
+    keep = np.ones(len(rows), dtype=bool)
+    positive = np.zeros(len(rows), dtype=bool)
+    for i, column in enumerate(columns):
+        # A looser bound than the 1e-9 of the test itself: keeping a few more rows is safe.
+        keep &= data[:, i] >= sums[f"max_{column}"].to_numpy(dtype="float64")[where] * (1 - 1e-6)
+        positive |= data[:, i] > 0
+    return rows.loc[keep & positive]

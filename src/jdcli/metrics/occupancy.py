@@ -70,7 +70,6 @@ def occupancy_rate(
     """
     bed_days = all(c in rows.columns for c in BED_DAYS)
     cap, occ = BED_DAYS if bed_days else CENSUS
-    free_name = "free_days" if bed_days else "free"
     keys = list(dict.fromkeys(by))
     time = [period] if period else []
     extra = ["latest_date"] if "latest_date" in rows.columns else []
@@ -97,6 +96,149 @@ def occupancy_rate(
                 data = _mean_over_instants(parts, unit_keys, cap, occ, extra)
         else:
             data = _sum(data, unit_keys, aggs)
+    return _table(data, keys, time, extra, bed_days=bed_days, total=total, bands=bands)
+
+
+def occupancy_from_census(
+    census: pd.DataFrame,
+    by: Sequence[str] = (),
+    *,
+    total: bool = True,
+    bands: Sequence[float] = DEFAULT_BANDS,
+) -> pd.DataFrame:
+    """The table :func:`occupancy_rate` gives, from each unit's census per ``period`` (the
+    output of :func:`census_means`): groups add their units' averages."""
+    keys = list(dict.fromkeys(by))
+    return _table(census, keys, ["period"], [], bed_days=False, total=total, bands=bands)
+
+
+#: Months in each period, and 64-bit words holding one bit per day of the longest period.
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+DAY_WORDS = {"month": 1, "quarter": 2, "year": 6}
+
+
+def census_partials(
+    rows: pd.DataFrame, unit: Sequence[str], freq: str, *, date: str = "date"
+) -> pd.DataFrame:
+    """Partial census sums of some of a census's rows, to be combined with others' exactly.
+
+    Per ``unit`` keys and ``period`` (``freq``: month, quarter or year, labelled as by
+    :func:`period_labels`): ``capacity`` and ``occupied`` summed, and ``days_0`` …
+    ``days_<k>``: which days of the period the unit reported on, one bit per day offset from
+    the period's start (uint64 words). ORing the masks of two partials counts a day reported
+    in both once, so :func:`combine_census_partials` over any split of the rows gives what
+    the whole rows give, and :func:`census_means` each unit's average over its days. ``rows``
+    must be complete: no missing key, date or value.
+    """
+    words = DAY_WORDS[freq]
+    keys = list(dict.fromkeys(unit))
+    if rows.empty:
+        return _empty_partials(rows, keys, words)
+    # Dates repeat (a census has one per day): the period arithmetic is done per distinct date.
+    date_code, distinct = pd.factorize(rows[date])
+    days = np.asarray(distinct, dtype="datetime64[D]")
+    months = days.astype("datetime64[M]").astype(np.int64)
+    months -= months % PERIOD_MONTHS[freq]
+    offset_of = (days - months.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
+    period_of, starts = pd.factorize(months)
+    offsets = offset_of[date_code]
+    # One integer per row for its (unit, period), combined from each key's codes (made
+    # dense again whenever the product of the key counts could overflow).
+    group = np.zeros(len(rows), dtype=np.int64)
+    cells = 1
+    for code, width in [*_codes(rows, keys), (period_of[date_code], len(starts))]:
+        if cells * width >= 2**62:
+            group, dense = pd.factorize(group)
+            cells = len(dense)
+        group *= width
+        group += code
+        cells *= width
+    if cells <= 4 * len(group) + (1 << 16):
+        present = np.bincount(group, minlength=cells) > 0
+        group = (np.cumsum(present) - 1)[group]
+        count = int(present.sum())
+    else:
+        group, cell_ids = pd.factorize(group)
+        count = len(cell_ids)
+    masks = np.zeros(count * words, dtype=np.uint64)
+    bits = np.left_shift(np.uint64(1), (offsets % 64).astype(np.uint64))
+    np.bitwise_or.at(masks, group * words + offsets // 64, bits)
+    first = np.full(count, len(group), dtype=np.int64)
+    np.minimum.at(first, group, np.arange(len(group), dtype=np.int64))
+    frame = pd.DataFrame({key: rows[key].iloc[first].astype("str").to_numpy() for key in keys})
+    start = pd.Series(starts.astype("datetime64[M]").astype("datetime64[s]"))
+    frame["period"] = period_labels(start, freq).to_numpy()[period_of[date_code[first]]]
+    for column in CENSUS:
+        values = rows[column].to_numpy(dtype="float64", na_value=np.nan)
+        frame[column] = np.bincount(group, weights=values, minlength=count)
+    shaped = masks.reshape(count, words)
+    for word in range(words):
+        frame[f"days_{word}"] = shaped[:, word]
+    return frame
+
+
+def _codes(rows: pd.DataFrame, keys: list[str]) -> list[tuple[np.ndarray, int]]:
+    """Each key column as integer codes and how many distinct values it has."""
+    codes = []
+    for key in keys:
+        code, unique = pd.factorize(rows[key])
+        codes.append((np.asarray(code, dtype=np.int64), max(len(unique), 1)))
+    return codes
+
+
+def _empty_partials(rows: pd.DataFrame, keys: list[str], words: int) -> pd.DataFrame:
+    frame = pd.DataFrame({key: pd.Series([], dtype="str") for key in [*keys, "period"]})
+    for column in CENSUS:
+        frame[column] = pd.Series([], dtype="float64")
+    for word in range(words):
+        frame[f"days_{word}"] = pd.Series([], dtype="uint64")
+    return frame
+
+
+def combine_census_partials(partials: pd.DataFrame) -> pd.DataFrame:
+    """Partials (from :func:`census_partials`, stacked) combined per unit and period: sums
+    added, day masks ORed; rows sorted by the keys, then the period."""
+    masks = [c for c in partials.columns if str(c).startswith("days_")]
+    keys = [c for c in partials.columns if c not in (*CENSUS, *masks)]
+    grouped = partials.groupby(keys, sort=True, dropna=False)
+    result = grouped[list(CENSUS)].sum().reset_index()
+    group = grouped.ngroup().to_numpy()
+    for column in masks:
+        combined = np.zeros(len(result), dtype=np.uint64)
+        np.bitwise_or.at(combined, group, partials[column].to_numpy(dtype=np.uint64))
+        result[column] = combined
+    return result
+
+
+def census_means(partials: pd.DataFrame) -> pd.DataFrame:
+    """Each unit's average census per period from its partials: Σ ÷ number of days reported
+    (the rows :func:`occupancy_rate` averages over dates). Columns: the unit keys,
+    ``period``, ``capacity``, ``occupied`` (Float64)."""
+    combined = combine_census_partials(partials)
+    masks = [c for c in combined.columns if str(c).startswith("days_")]
+    days = np.zeros(len(combined), dtype=np.int64)
+    for column in masks:
+        days += np.bitwise_count(combined[column].to_numpy(dtype=np.uint64))
+    result = combined.drop(columns=masks)
+    for column in CENSUS:
+        result[column] = pd.array(result[column].to_numpy(dtype="float64") / days, dtype="Float64")
+    return result
+
+
+def _table(
+    data: pd.DataFrame,
+    keys: list[str],
+    time: list[str],
+    extra: list[str],
+    *,
+    bed_days: bool,
+    total: bool,
+    bands: Sequence[float],
+) -> pd.DataFrame:
+    cap, occ = BED_DAYS if bed_days else CENSUS
+    free_name = "free_days" if bed_days else "free"
+    period = time[0] if time else None
+    aggs: dict[str, str] = {cap: "sum", occ: "sum"} | {c: "max" for c in extra}
     groups = _sum(data, keys + time, aggs)
     if total and keys and groups[keys].drop_duplicates().shape[0] > 1:
         totals = (

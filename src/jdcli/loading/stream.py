@@ -1,0 +1,257 @@
+"""Read a plain CSV file in record batches, for commands that aggregate as they read.
+
+Only the easy, common case streams: a UTF-8 file on disk (no byte-order mark, no quotes, no
+carriage returns, no NUL), a clean header naming the schema's required columns, rectangular
+rows, whole non-negative counts with no missing value, and dates written ``YYYY-MM-DD``. Any
+doubt — found before the first batch or in the middle of the file — raises
+:class:`NotStreamable` (or gives ``None`` up front), and the caller reads the whole file with
+:func:`jdcli.loading.load`, which reports every problem exactly as it always has. Nothing read
+here is reported to the user, so a late fallback never repeats or contradicts a message.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jdcli.errors import JdcliError
+from jdcli.loading.numbers import MAX_COUNT
+from jdcli.loading.schema import Schema, check_required, resolve_columns
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from jdcli.loading import Loaded
+
+#: Bytes parsed at a time: about 140,000 census rows. Peak memory grows with it (the reader
+#: needs several times a chunk's size); much smaller chunks cost time per chunk.
+CHUNK_SIZE = 1 << 22
+_HEAD = 65536
+
+
+class NotStreamable(Exception):
+    """The input needs the whole-file path (which reports any problem exactly)."""
+
+
+@dataclass
+class Stream:
+    """A file opened for batch reading: what :class:`Loaded` would say about it, and how to
+    read it. ``loaded.frame`` is empty (the file's columns, canonical names, their dtypes)."""
+
+    loaded: Loaded
+    schema: Schema
+    path: Path
+    sep: str
+    header: list[str]  # as written, stripped
+
+    def batches(
+        self,
+        columns: Sequence[str],
+        *,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Iterator[pd.DataFrame]:
+        """The canonical ``columns`` of each block of rows, index = file line numbers.
+
+        Text columns come as categoricals, ``date`` columns as ``datetime64``, counts as
+        ``float64`` (whole numbers). Raises :class:`NotStreamable` for anything the whole-file
+        path might treat differently or report.
+        """
+        import pandas as pd
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        kinds = {c.name: c.kind for c in self.schema.columns}
+        found = self.loaded.headers
+        actual = {found.get(c, c): c for c in columns}
+        names = [f"f{i}" for i in range(len(self.header))]
+        wanted = {names[self.header.index(a)]: c for a, c in actual.items()}
+        text = pa.dictionary(pa.int32(), pa.string())
+        types = {
+            name: pa.float64() if kinds.get(canonical) == "count" else text
+            for name, canonical in wanted.items()
+        }
+        options = (
+            pacsv.ParseOptions(delimiter=self.sep, quote_char=False, ignore_empty_lines=False),
+            pacsv.ConvertOptions(
+                column_types=types,
+                include_columns=list(wanted),
+                strings_can_be_null=False,
+                null_values=[],
+            ),
+        )
+        line = 2
+        for chunk in _chunks(self.path, progress):
+            try:
+                table = pacsv.read_csv(
+                    pa.py_buffer(chunk),
+                    # One block per chunk, one thread: the file is already being read in
+                    # pieces, and a threaded reader would hold several at once.
+                    read_options=pacsv.ReadOptions(
+                        column_names=names, block_size=len(chunk) + 1, use_threads=False
+                    ),
+                    parse_options=options[0],
+                    convert_options=options[1],
+                )
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                raise NotStreamable from None  # ragged or unconvertible: the text path says
+            del chunk
+            if any(column.num_chunks > 1 for column in table.columns):
+                table = table.unify_dictionaries().combine_chunks()
+            frame: dict[str, Any] = {}
+            for canonical in columns:
+                name = next(n for n, c in wanted.items() if c == canonical)
+                column = table.column(name).chunk(0)
+                kind = kinds.get(canonical, "text")
+                if kind == "count":
+                    frame[canonical] = _counts(column)
+                elif kind == "date":
+                    frame[canonical] = _dates(column)
+                else:
+                    frame[canonical] = pd.Categorical.from_codes(
+                        column.indices.to_numpy(),
+                        categories=pd.Index(column.dictionary.to_pylist(), dtype="str"),
+                    )
+            index = pd.RangeIndex(line, line + table.num_rows, name="line")
+            line += table.num_rows
+            del table
+            yield pd.DataFrame(frame, index=index)
+        if line == 2:
+            raise NotStreamable  # no data rows: the whole-file path says so
+
+
+def open_stream(
+    location: str | None,
+    schema: Schema,
+    *,
+    col_map: Mapping[str, str],
+    encoding: str | None,
+) -> Stream | None:
+    """The file at ``location`` opened for batch reading, or None when it should be read
+    whole (stdin, a named encoding, a header that is not plain, a missing column ...)."""
+    import pandas as pd
+
+    from jdcli.loading import Loaded
+    from jdcli.loading.table import _check_header, sniff_delimiter
+
+    if location is None or location in ("", "-") or encoding is not None:
+        return None
+    path = Path(location)
+    try:
+        if not path.is_file():
+            return None
+        with path.open("rb") as handle:
+            head = handle.read(_HEAD)
+    except OSError:
+        return None
+    if head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    end = head.find(b"\n")
+    if end < 0:
+        return None
+    try:
+        first_line = head[:end].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    first_line = first_line.removesuffix("\r")  # CRLF: the reader ends lines alike
+    if any(c in first_line for c in ('"', "\r", "\x00")):
+        return None
+    sep = sniff_delimiter(first_line)
+    header = [h.strip() for h in first_line.split(sep)]
+    try:
+        _check_header(location, header)
+        found = resolve_columns(header, schema, location, col_map)
+        required = check_required(found, header, schema, location)
+    except JdcliError:
+        return None
+    kinds = {c.name: c.kind for c in schema.columns}
+    canonical = {actual: name for name, actual in found.items()}
+    dtypes = {}
+    for h in header:
+        name = canonical.get(h, h)
+        dtypes[name] = "Float64" if kinds.get(name) in ("count", "number") else "str"
+    frame = pd.DataFrame({name: pd.Series([], dtype=dtype) for name, dtype in dtypes.items()})
+    frame.index.name = "line"
+    loaded = Loaded(
+        frame=frame,
+        name=location,
+        path=path,
+        encoding="utf-8",
+        headers=found,
+        required=required,
+    )
+    return Stream(loaded=loaded, schema=schema, path=path, sep=sep, header=header)
+
+
+def _chunks(path: Path, progress: Callable[[int, int], None] | None) -> Iterator[bytes]:
+    """The file after its header line in pieces of about ``CHUNK_SIZE`` bytes, each ending at
+    a line end, checked on the way: a quote (a quoted cell may hold a delimiter or a line
+    break), a NUL or bytes that are not UTF-8 raise :class:`NotStreamable`."""
+    total = path.stat().st_size
+    with path.open("rb") as handle:
+        done = len(handle.readline())
+        rest = b""
+        while True:
+            data = handle.read(CHUNK_SIZE)
+            done += len(data)
+            piece = rest + data if rest else data
+            if data:
+                cut = piece.rfind(b"\n") + 1
+                if cut == 0:
+                    rest = piece  # a line longer than a chunk: read on
+                    continue
+                piece, rest = piece[:cut], piece[cut:]
+            else:
+                rest = b""
+            if not piece:
+                return
+            if b'"' in piece or b"\x00" in piece:
+                raise NotStreamable
+            if not piece.isascii():
+                try:
+                    piece.decode("utf-8")  # whole lines: no character is cut in two
+                except UnicodeDecodeError:
+                    raise NotStreamable from None
+            if progress is not None:
+                progress(done, total)
+            yield piece
+            if not data:
+                return
+
+
+def _counts(column: Any) -> Any:
+    """A count column as float64, or NotStreamable: missing, negative, fractional, too large
+    or non-finite values go the whole-file path (which reports or skips them)."""
+    import numpy as np
+
+    if column.null_count:
+        raise NotStreamable
+    values = column.to_numpy()
+    if len(values) and not (
+        np.isfinite(values).all()
+        and values.min() >= 0
+        and values.max() < MAX_COUNT
+        and (np.floor(values) == values).all()
+    ):
+        raise NotStreamable
+    return values
+
+
+def _dates(column: Any) -> Any:
+    """A date column (dictionary-encoded text) as ``datetime64[s]``; only ``YYYY-MM-DD``,
+    which every date parser reads alike (another spelling of a date would also group apart
+    from it where the text is compared, as in the total-row check)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = column.dictionary
+    try:
+        parsed = pc.strptime(texts, format="%Y-%m-%d", unit="s")
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        raise NotStreamable from None
+    if parsed.null_count or not pc.all(pc.equal(pc.strftime(parsed, "%Y-%m-%d"), texts)).as_py():
+        raise NotStreamable
+    stamps = parsed.to_numpy(zero_copy_only=False).astype("datetime64[s]")
+    return stamps[column.indices.to_numpy()]
