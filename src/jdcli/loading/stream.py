@@ -63,6 +63,7 @@ class Stream:
         import pyarrow as pa
         import pyarrow.csv as pacsv
 
+        _return_freed_memory()
         kinds = {c.name: c.kind for c in self.schema.columns}
         found = self.loaded.headers
         actual = {found.get(c, c): c for c in columns}
@@ -86,7 +87,7 @@ class Stream:
         for chunk in _chunks(self.path, progress):
             try:
                 table = pacsv.read_csv(
-                    pa.py_buffer(chunk),
+                    pa.py_buffer(chunk),  # parsed into new arrays: the buffer is reused
                     # One block per chunk, one thread: the file is already being read in
                     # pieces, and a threaded reader would hold several at once.
                     read_options=pacsv.ReadOptions(
@@ -185,40 +186,86 @@ def open_stream(
     return Stream(loaded=loaded, schema=schema, path=path, sep=sep, header=header)
 
 
-def _chunks(path: Path, progress: Callable[[int, int], None] | None) -> Iterator[bytes]:
+def _chunks(path: Path, progress: Callable[[int, int], None] | None) -> Iterator[memoryview]:
     """The file after its header line in pieces of about ``CHUNK_SIZE`` bytes, each ending at
     a line end, checked on the way: a quote (a quoted cell may hold a delimiter or a line
-    break), a NUL or bytes that are not UTF-8 raise :class:`NotStreamable`."""
+    break), a NUL or bytes that are not UTF-8 raise :class:`NotStreamable`.
+
+    Every piece is a view of one reused buffer, valid until the next is asked for: no large
+    allocation per chunk, so the heap does not grow with the file.
+    """
     total = path.stat().st_size
+    buffer = bytearray(CHUNK_SIZE)
+    decoder = codecs.getincrementaldecoder("utf-8")()
     with path.open("rb") as handle:
         done = len(handle.readline())
-        rest = b""
+        filled = 0  # bytes at the start of the buffer carried over from the last read
         while True:
-            data = handle.read(CHUNK_SIZE)
-            done += len(data)
-            piece = rest + data if rest else data
-            if data:
-                cut = piece.rfind(b"\n") + 1
+            with memoryview(buffer) as view:
+                size = handle.readinto(view[filled:])
+            done += size
+            end = filled + size
+            if size:
+                cut = buffer.rfind(b"\n", 0, end) + 1
                 if cut == 0:
-                    rest = piece  # a line longer than a chunk: read on
+                    buffer.extend(bytes(len(buffer)))  # a line longer than the buffer
+                    filled = end
                     continue
-                piece, rest = piece[:cut], piece[cut:]
             else:
-                rest = b""
-            if not piece:
+                cut = end
+            if cut == 0:
                 return
-            if b'"' in piece or b"\x00" in piece:
+            if buffer.find(b'"', 0, cut) >= 0 or buffer.find(b"\x00", 0, cut) >= 0:
                 raise NotStreamable
-            if not piece.isascii():
-                try:
-                    piece.decode("utf-8")  # whole lines: no character is cut in two
-                except UnicodeDecodeError:
-                    raise NotStreamable from None
+            if not buffer.isascii():
+                _check_utf8(buffer, cut, decoder)
             if progress is not None:
                 progress(done, total)
-            yield piece
-            if not data:
+            with memoryview(buffer) as view, view[:cut] as piece:
+                yield piece
+            if not size:
                 return
+            buffer[: end - cut] = buffer[cut:end]
+            filled = end - cut
+
+
+def _return_freed_memory() -> None:
+    """Let memory freed after each chunk go back to the system, so the process does not
+    grow with the file: Arrow allocates with malloc rather than its own allocator (which
+    keeps what each chunk took), and glibc's malloc maps blocks of 128 KiB and more on their
+    own (by default it raises that limit to the largest block freed, then serves such
+    blocks from a heap that only grows)."""
+    import ctypes
+    import sys
+
+    import pyarrow as pa
+
+    pa.set_memory_pool(pa.system_memory_pool())
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None)
+            libc.mallopt(_M_MMAP_THRESHOLD, 1 << 17)
+        except (OSError, AttributeError):
+            pass  # not glibc: nothing to tune
+
+
+_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
+
+
+def _check_utf8(buffer: bytearray, end: int, decoder: codecs.IncrementalDecoder) -> None:
+    """NotStreamable unless ``buffer[:end]`` is UTF-8 (checked in small steps: no copy of
+    the whole chunk as text). Pieces end at line ends, so no character is cut in two."""
+    step = 1 << 18
+    with memoryview(buffer) as view:
+        try:
+            for start in range(0, end, step):
+                with view[start : min(start + step, end)] as part:
+                    decoder.decode(part)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise NotStreamable from None
+        finally:
+            decoder.reset()
 
 
 def _counts(column: Any) -> Any:
