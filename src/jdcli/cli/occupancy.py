@@ -32,9 +32,12 @@ from jdcli.errors import CheckFailed, UsageError
 from jdcli.render import Format, RenderOptions
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
 
     from jdcli.loading import Loaded
+    from jdcli.loading.stream import Stream
 
 
 FreqOpt = Annotated[
@@ -224,26 +227,14 @@ def compute_streamed(
     reported (combined exactly: a day reported in two blocks counts once) and its share of
     the total-row check; only the small combined table is kept.
     """
-    import pandas as pd
 
     from jdcli.errors import JdcliError
     from jdcli.loading import parse_mappings
     from jdcli.loading.numbers import MAX_COUNT
     from jdcli.loading.schemas import OCCUPANCY
     from jdcli.loading.stream import NotStreamable, open_stream
-    from jdcli.metrics.consistency import (
-        combine_total_row_partials,
-        flag_total_rows,
-        total_row_partials,
-    )
-    from jdcli.metrics.occupancy import (
-        CENSUS,
-        FREQ_CODES,
-        census_means,
-        census_partials,
-        combine_census_partials,
-        occupancy_from_census,
-    )
+    from jdcli.metrics.consistency import flag_total_rows
+    from jdcli.metrics.occupancy import CENSUS, FREQ_CODES, census_means, occupancy_from_census
 
     if freq not in FREQ_CODES or as_of or filters or file is None:
         return None
@@ -270,30 +261,12 @@ def compute_streamed(
     if "date" in keys or any(loaded.frame[k].dtype != "str" for k in keys):
         return None
     unit = keys + (["facility"] if "facility" in columns and "facility" not in keys else [])
-    values = list(CENSUS)
-    partials: list[pd.DataFrame] = []
-    pending = 0
-    totals: list[tuple[pd.DataFrame, pd.DataFrame]] = []
     with reading_progress(file) as progress:
         try:
-            for batch in stream.batches([*unit, "date", *values], progress=progress):
-                part = census_partials(batch, unit, freq)
-                partials.append(part)
-                pending += len(part)
-                totals.append(total_row_partials(batch, values, within=["date"]))
-                if sum(len(rows) for _, rows in totals) > 100_000:
-                    totals = [combine_total_row_partials(totals, values)]
-                del batch
-                if len(partials) > 1 and pending > 2 * len(partials[0]) + 100_000:
-                    partials = [combine_census_partials(pd.concat(partials, ignore_index=True))]
-                    pending = len(partials[0])
+            parts, sums, candidates = _stream_census(stream, unit, freq, progress)
         except NotStreamable:
             return None
-    import pyarrow as pa
-
-    # What the reader held for the last chunk goes back before the result table is built.
-    pa.default_memory_pool().release_unused()
-    sums, candidates = combine_total_row_partials(totals, values)
+    values = list(CENSUS)
     if float(sums[values].to_numpy().sum()) >= MAX_COUNT:
         return None  # sums past 2**53 are not exact: the whole-file path adds its own way
     flagged = flag_total_rows(sums, candidates, values)
@@ -301,8 +274,37 @@ def compute_streamed(
         warn_flagged_totals(
             candidates.loc[flagged.to_numpy()].sort_index(), values, ["date"], loaded.name
         )
-    census = census_means(pd.concat(partials, ignore_index=True))
+    census = census_means(parts)
+    del parts  # the partial sums: not needed while the table is built and written
     return loaded, occupancy_from_census(census, keys, total=total, bands=bands)
+
+
+def _stream_census(
+    stream: Stream, unit: list[str], freq: str, progress: Callable[[int, int], None] | None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Read ``stream`` block by block: the census partials of all its rows (combined as they
+    come, so they stay about as small as the result) and the total-row check's partial."""
+    import pandas as pd
+
+    from jdcli.metrics.consistency import combine_total_row_partials, total_row_partials
+    from jdcli.metrics.occupancy import CENSUS, census_partials, combine_census_partials
+
+    values = list(CENSUS)
+    partials: list[pd.DataFrame] = []
+    pending = 0
+    totals: list[tuple[pd.DataFrame, pd.DataFrame]] = []
+    for batch in stream.batches([*unit, "date", *values], progress=progress):
+        partials.append(census_partials(batch, unit, freq))
+        pending += len(partials[-1])
+        totals.append(total_row_partials(batch, values, within=["date"]))
+        del batch
+        if sum(len(rows) for _, rows in totals) > 100_000:
+            totals = [combine_total_row_partials(totals, values)]
+        if len(partials) > 1 and pending > 2 * len(partials[0]) + 100_000:
+            partials = [combine_census_partials(pd.concat(partials, ignore_index=True))]
+            pending = len(partials[0])
+    sums, candidates = combine_total_row_partials(totals, values)
+    return combine_census_partials(pd.concat(partials, ignore_index=True)), sums, candidates
 
 
 def warn_total_rows(frame: pd.DataFrame, values: list[str], name: str) -> None:

@@ -63,7 +63,7 @@ class Stream:
         import pyarrow as pa
         import pyarrow.csv as pacsv
 
-        _return_freed_memory()
+        _use_malloc()
         kinds = {c.name: c.kind for c in self.schema.columns}
         found = self.loaded.headers
         actual = {found.get(c, c): c for c in columns}
@@ -83,13 +83,13 @@ class Stream:
                 null_values=[],
             ),
         )
-        line = 2
-        for chunk in _chunks(self.path, progress):
+
+        def parse(chunk: memoryview) -> Any:
             try:
                 table = pacsv.read_csv(
                     pa.py_buffer(chunk),  # parsed into new arrays: the buffer is reused
-                    # One block per chunk, one thread: the file is already being read in
-                    # pieces, and a threaded reader would hold several at once.
+                    # One block per chunk, one thread: the next chunk is parsed while this
+                    # one is aggregated, and a threaded reader would hold several at once.
                     read_options=pacsv.ReadOptions(
                         column_names=names, block_size=len(chunk) + 1, use_threads=False
                     ),
@@ -98,9 +98,13 @@ class Stream:
                 )
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                 raise NotStreamable from None  # ragged or unconvertible: the text path says
-            del chunk
             if any(column.num_chunks > 1 for column in table.columns):
                 table = table.unify_dictionaries().combine_chunks()
+            return table
+
+        line = 2
+        tables = (parse(chunk) for chunk in _chunks(self.path, progress))
+        for table in _ahead(tables):
             frame: dict[str, Any] = {}
             for canonical in columns:
                 name = next(n for n, c in wanted.items() if c == canonical)
@@ -186,6 +190,51 @@ def open_stream(
     return Stream(loaded=loaded, schema=schema, path=path, sep=sep, header=header)
 
 
+def _ahead(items: Iterator[Any]) -> Iterator[Any]:
+    """``items``, each produced on a worker thread while the previous one is being used (the
+    CSV reader parses without holding the GIL, so reading and aggregating overlap). An error
+    raised while producing an item is raised here, in order."""
+    import queue
+    import threading
+
+    handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def put(message: tuple[str, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(message, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for item in items:
+                if not put(("item", item)):
+                    return
+            put(("done", None))
+        except BaseException as exc:  # handed to the consumer, raised there
+            put(("error", exc))
+        finally:
+            items.close()  # type: ignore[attr-defined]
+
+    worker = threading.Thread(target=work, name="jdcli-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, value = handoff.get()
+            if kind == "done":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        worker.join()
+
+
 def _chunks(path: Path, progress: Callable[[int, int], None] | None) -> Iterator[memoryview]:
     """The file after its header line in pieces of about ``CHUNK_SIZE`` bytes, each ending at
     a line end, checked on the way: a quote (a quoted cell may hold a delimiter or a line
@@ -194,10 +243,14 @@ def _chunks(path: Path, progress: Callable[[int, int], None] | None) -> Iterator
     Every piece is a view of one reused buffer, valid until the next is asked for: no large
     allocation per chunk, so the heap does not grow with the file.
     """
-    total = path.stat().st_size
+    try:
+        total = path.stat().st_size
+        handle = path.open("rb")
+    except OSError:
+        raise NotStreamable from None  # gone since it was opened: the whole path reports
     buffer = bytearray(CHUNK_SIZE)
     decoder = codecs.getincrementaldecoder("utf-8")()
-    with path.open("rb") as handle:
+    with handle:
         done = len(handle.readline())
         filled = 0  # bytes at the start of the buffer carried over from the last read
         while True:
@@ -229,12 +282,13 @@ def _chunks(path: Path, progress: Callable[[int, int], None] | None) -> Iterator
             filled = end - cut
 
 
-def _return_freed_memory() -> None:
-    """Let memory freed after each chunk go back to the system, so the process does not
-    grow with the file: Arrow allocates with malloc rather than its own allocator (which
-    keeps what each chunk took), and glibc's malloc maps blocks of 128 KiB and more on their
-    own (by default it raises that limit to the largest block freed, then serves such
-    blocks from a heap that only grows)."""
+def _use_malloc() -> None:
+    """Let memory freed after each chunk go back to the system, so that the process does not
+    grow with the file: Arrow allocates with malloc from here on (its default allocator
+    keeps what each chunk took), and glibc's malloc maps blocks of ``_MMAP_FROM`` bytes and
+    more on their own (by default it raises that limit to the largest block freed, then
+    serves such blocks from heaps where what stays in use pins what was freed around it)."""
+    import contextlib
     import ctypes
     import sys
 
@@ -242,14 +296,12 @@ def _return_freed_memory() -> None:
 
     pa.set_memory_pool(pa.system_memory_pool())
     if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None)
-            libc.mallopt(_M_MMAP_THRESHOLD, 1 << 17)
-        except (OSError, AttributeError):
-            pass  # not glibc: nothing to tune
+        with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to tune
+            ctypes.CDLL(None).mallopt(_M_MMAP_THRESHOLD, _MMAP_FROM)
 
 
-_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
+_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number
+_MMAP_FROM = 1 << 17
 
 
 def _check_utf8(buffer: bytearray, end: int, decoder: codecs.IncrementalDecoder) -> None:
