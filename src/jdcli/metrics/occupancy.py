@@ -153,21 +153,16 @@ def census_partials(
         group *= width
         group += code
         cells *= width
-    if cells <= 4 * len(group) + (1 << 16):
-        present = np.bincount(group, minlength=cells) > 0
-        group = (np.cumsum(present) - 1)[group]
-        count = int(present.sum())
-    else:
-        group, cell_ids = pd.factorize(group)
-        count = len(cell_ids)
+    group, cell_ids = pd.factorize(group)
+    count = len(cell_ids)
     masks = np.zeros(count * words, dtype=np.uint64)
     bits = np.left_shift(np.uint64(1), (offsets % 64).astype(np.uint64))
-    np.bitwise_or.at(masks, group * words + offsets // 64, bits)
+    np.bitwise_or.at(masks, group * words + offsets // 64 if words > 1 else group, bits)
     first = np.full(count, len(group), dtype=np.int64)
     np.minimum.at(first, group, np.arange(len(group), dtype=np.int64))
-    frame = pd.DataFrame({key: rows[key].iloc[first].astype("str").to_numpy() for key in keys})
+    frame = pd.DataFrame({key: _take_text(rows[key], first) for key in keys})
     start = pd.Series(starts.astype("datetime64[M]").astype("datetime64[s]"))
-    frame["period"] = period_labels(start, freq).to_numpy()[period_of[date_code[first]]]
+    frame["period"] = period_labels(start, freq).array.take(period_of[date_code[first]])
     for column in CENSUS:
         values = rows[column].to_numpy(dtype="float64", na_value=np.nan)
         frame[column] = np.bincount(group, weights=values, minlength=count)
@@ -177,11 +172,30 @@ def census_partials(
     return frame
 
 
+def _take_text(values: pd.Series, positions: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``values`` at ``positions`` as text (``str`` dtype), without a Python object per cell
+    for a categorical (its categories are taken directly)."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and not bool(values.isna().any()):
+        codes = values.cat.codes.to_numpy()[positions]
+        taken: pd.api.extensions.ExtensionArray = (
+            pd.Index(values.cat.categories, dtype="str").take(codes).array
+        )
+        return taken
+    text: pd.api.extensions.ExtensionArray = values.iloc[positions].astype("str").array
+    return text
+
+
 def _codes(rows: pd.DataFrame, keys: list[str]) -> list[tuple[np.ndarray, int]]:
     """Each key column as integer codes and how many distinct values it has."""
     codes = []
     for key in keys:
-        code, unique = pd.factorize(rows[key])
+        values = rows[key]
+        if isinstance(values.dtype, pd.CategoricalDtype) and not bool(values.isna().any()):
+            # A categorical already holds codes: no hashing of its values.
+            code = values.cat.codes.to_numpy().astype(np.int64)
+            codes.append((code, max(len(values.cat.categories), 1)))
+            continue
+        code, unique = pd.factorize(values)
         codes.append((np.asarray(code, dtype=np.int64), max(len(unique), 1)))
     return codes
 
