@@ -25,7 +25,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from jdcli.metrics.occupancy import TOTAL, occupancy_rate
+from jdcli.metrics.occupancy import (
+    TOTAL,
+    census_means,
+    census_partials,
+    occupancy_from_census,
+    occupancy_rate,
+)
 from jdcli.metrics.staffing import staffing_ratio
 from jdcli.metrics.trends import period_change
 from jdcli.render import RENDERERS, Format, RenderOptions
@@ -212,7 +218,24 @@ METRICS = [
         keys=["region", "period"],
         group="region",
     ),
+    MetricCase(
+        # the same table from the partial sums of three pieces of the rows, as a streamed
+        # file is read (day masks ORed, so a date split across pieces counts once)
+        name="occupancy dated census by region and month, from partials",
+        rows=dated_census_rows(),
+        compute=lambda rows, total: _from_partials(rows, ["region"], total),
+        keys=["region", "period"],
+        group="region",
+    ),
 ]
+
+
+def _from_partials(rows: pd.DataFrame, by: list[str], total: bool) -> pd.DataFrame:
+    third = len(rows) // 3
+    pieces = [rows.iloc[:third], rows.iloc[third : 2 * third], rows.iloc[2 * third :]]
+    partials = [census_partials(piece, [*by, "facility"], "month") for piece in pieces]
+    return occupancy_from_census(census_means(pd.concat(partials)), by, total=total)
+
 
 METRICS += [
     MetricCase(
