@@ -1,8 +1,9 @@
 """Read a plain CSV file in record batches, for commands that aggregate as they read.
 
 Only the easy, common case streams: a UTF-8 file on disk (no byte-order mark, no quotes, no
-carriage returns, no NUL), a clean header naming the schema's required columns, rectangular
-rows, whole non-negative counts with no missing value, and dates written ``YYYY-MM-DD``. Any
+NUL; CRLF line ends are fine), a clean header naming the schema's required columns,
+rectangular rows, whole non-negative counts with no missing value, and dates written
+``YYYY-MM-DD``. Any
 doubt — found before the first batch or in the middle of the file — raises
 :class:`NotStreamable` (or gives ``None`` up front), and the caller reads the whole file with
 :func:`jdcli.loading.load`, which reports every problem exactly as it always has. Nothing read
