@@ -227,7 +227,8 @@ def compute_streamed(
     reported (combined exactly: a day reported in two blocks counts once) and its share of
     the total-row check; only the small combined table is kept.
     """
-
+    if freq is None or as_of or filters or file is None:
+        return None  # decided before any import: the bundled data stays quick
     from jdcli.errors import JdcliError
     from jdcli.loading import parse_mappings
     from jdcli.loading.numbers import MAX_COUNT
@@ -236,7 +237,7 @@ def compute_streamed(
     from jdcli.metrics.consistency import flag_total_rows
     from jdcli.metrics.occupancy import CENSUS, FREQ_CODES, census_means, occupancy_from_census
 
-    if freq not in FREQ_CODES or as_of or filters or file is None:
+    if freq not in FREQ_CODES:
         return None
     try:
         stream = open_stream(
