@@ -7,8 +7,6 @@ number policy: machine formats keep full precision, human formats round half-up 
 from __future__ import annotations
 
 import codecs
-import csv
-import json
 import math
 import os
 import re
@@ -256,6 +254,8 @@ _ROWS_PER_WRITE = 200_000
 def _single_column(
     frame: pd.DataFrame, stream: TextIO, header: list[str], excel: bool, sep: str
 ) -> None:
+    import csv
+
     columns = [_delimited_cells(frame[name], excel) for name in frame.columns]
     if any("\r" in c for cells in [header, *columns] for c in cells):
         # The csv module quotes a field holding "\n" but not a bare "\r" (with "\n" line
@@ -406,6 +406,8 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def to_json(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> None:
     """A JSON array of records, two-space indented (as ``json.dump`` of ``records``)."""
+    import json
+
     if not _json_in_blocks(frame):
         json.dump(records(frame), stream, ensure_ascii=False, indent=2, allow_nan=False)
         stream.write("\n")
@@ -424,6 +426,8 @@ def to_json(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> None
 
 def to_jsonl(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> None:
     """One JSON object per line."""
+    import json
+
     if not _json_in_blocks(frame):
         for record in records(frame):
             stream.write(json.dumps(record, ensure_ascii=False, allow_nan=False))
@@ -446,6 +450,8 @@ def _json_objects(block: pd.DataFrame, shape: tuple[str, str, str]) -> Any:
     ``records`` entry, one after another as UTF-8 in an Arrow buffer. ``shape``: the text
     that opens an object, separates its members and closes it. Each column's values are made
     text in Arrow; strings go through ``json.dumps`` once per distinct value."""
+    import json
+
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -467,6 +473,8 @@ def _json_objects(block: pd.DataFrame, shape: tuple[str, str, str]) -> Any:
 
 def _json_values(series: pd.Series) -> Any:
     """A column as JSON text per value (``machine_value`` dumped): a large_string array."""
+    import json
+
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
