@@ -270,6 +270,7 @@ def compute(
             rate=is_rate,
             freq=freq,
             carry=["origin", "value_places", "value_approximate"],
+            cumulative=True,
         )
         consistent = None
         if compare == "yoy":
@@ -280,7 +281,6 @@ def compute(
                 "sequential (环比) changes"
             )
         changes["flag"] = tm.combined_flags(changes, consistent)
-        changes["cumulative_change_pct"] = tm.cumulative_change(changes, keys)
         if index is not None:
             changes["index"] = index_column(changes, keys, index)
         changes = filter_periods(changes, since, until)
@@ -293,12 +293,14 @@ def compute(
             "(flag mismatch; reports often revise their bases)"
         )
     unit = changes["unit"].astype("str").where(changes["unit"].notna())
-    if keys:  # rows added for a derived level take their series' unit
+    if keys and len(completed) > len(frame):  # rows added for a level take their series' unit
         unit = unit.fillna(
             unit.groupby([changes[k] for k in keys], dropna=False).transform("first")
         )
     indexed = changes["index_base"].notna()
-    changes["unit"] = unit.mask(indexed, "index (" + changes["index_base"].astype("str") + "=100)")
+    if bool(indexed.any()):
+        unit = unit.mask(indexed, "index (" + changes["index_base"].astype("str") + "=100)")
+    changes["unit"] = unit
     rate_rows = pd.Series(is_rate, index=completed.index).reindex(changes.index).fillna(False)
     # The columns of figures with no single period come with the input columns that hold them,
     # so filtering rows never changes the output's columns.
@@ -378,11 +380,11 @@ def read_figures(
 
     from jdcli.loading import parse_numbers
     from jdcli.loading.figures import written_precision
-    from jdcli.loading.numbers import check_range
+    from jdcli.loading.numbers import check_range, plain_numbers
 
     frame = frame.copy()
     headers = {**loaded.headers, "value": loaded.headers.get("value", "value")}
-    empty = pd.Series(pd.NA, index=frame.index, dtype="object")
+    empty = _missing_text(frame.index)
     for name in ("value", "unit", "reported_change_pct", "reported_since", "reported_multiple"):
         if name not in frame.columns:
             frame[name] = empty
@@ -395,8 +397,8 @@ def read_figures(
     else:
         frame["reported_places"] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
     raw = frame["value"]
-    fast = pd.to_numeric(raw, errors="coerce") if len(raw) else raw.astype("float64")
-    # A cell to_numeric reads is a plain number: no approximate mark, no %, no separator.
+    fast = plain_numbers(raw) if len(raw) else raw.astype("float64")
+    # A plain number has no approximate mark, no %, no separator.
     slow = fast.isna().to_numpy() | raw.isna().to_numpy()
     value = pd.Series(fast, index=frame.index).astype("Float64")
     approximate = pd.Series(False, index=frame.index)
@@ -450,6 +452,14 @@ def read_figures(
             raise InputError(f"{loaded.name} {exc} (column {column})") from None
     frame["period"] = frame["period"].astype("str").str.strip()
     return frame
+
+
+def _missing_text(index: pd.Index) -> pd.Series:
+    """A text column with no values (built in Arrow: no Python object per row)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    return pd.Series(pd.array(pa.nulls(len(index), pa.string()), dtype="str"), index=index)
 
 
 def split_statements(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -780,7 +790,7 @@ def caption(loaded: Loaded, compare: str, summary: bool, frame: pd.DataFrame | N
         )
     used = ""
     if frame is not None and "flag" in frame.columns:
-        flags = set(frame["flag"].dropna())
+        flags = set(frame["flag"].dropna().unique())
         if flags & {"chained", "index base"}:
             used += " Series with only reported changes are chained into an index (base = 100)."
         if "derived" in flags:

@@ -136,7 +136,9 @@ def _codes(values: pd.Series, sort: bool = False) -> np.ndarray:
         encoded = pc.dictionary_encode(pa.array(values.array))
         if isinstance(encoded, pa.ChunkedArray):
             encoded = encoded.combine_chunks()
-        codes: np.ndarray = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype("int64")
+        codes: np.ndarray = (
+            encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype("int64")
+        )
         if sort and len(encoded.dictionary):
             rank = np.argsort(np.argsort(encoded.dictionary.to_numpy(zero_copy_only=False)))
             codes = np.where(codes >= 0, rank[codes], -1)
@@ -438,6 +440,7 @@ def period_change(
     rate: bool | pd.Series = False,
     freq: str | None = None,
     carry: Sequence[str] = (),
+    cumulative: bool = False,
 ) -> pd.DataFrame:
     """Each row's change against exactly its comparison period in the same series.
 
@@ -459,7 +462,8 @@ def period_change(
       ``missing value``, ``missing base``; ``<NA>`` for an ordinary change.
 
     Columns named in ``carry`` are also brought over from the comparison row, as
-    ``base_<column>``.
+    ``base_<column>``. With ``cumulative``, a last column ``cumulative_change_pct`` holds
+    ``cumulative_change`` (the change from the first period of the series with a value).
 
     Raises PeriodError for unreadable period labels, mixed frequencies in one series, or a
     duplicate (series, period), naming the lines (index labels) involved.
@@ -509,6 +513,9 @@ def period_change(
         result[f"base_{column}"] = pd.Series(
             _take_with_missing(work[column], take), index=work.index
         )
+    if cumulative:
+        change, undefined = _cumulative(arranged, number, missing)
+        result["cumulative_change_pct"] = _floats(change, undefined, work.index)
     return result
 
 
@@ -619,13 +626,14 @@ def complete_with_reported(
     other columns are empty except the keys) with ``value`` filled in and two columns:
     ``origin`` (``level``, ``index base``, ``chained``, ``derived``; ``<NA>`` for a row with
     neither a value nor a usable change) and ``index_base`` (the base period label of an
-    index row). Raises PeriodError as ``period_change`` does.
+    index row). Raises PeriodError as ``period_change`` does when there is a reported
+    change (without one, the rows come back as given, their values as levels).
     """
     keys = list(keys)
-    arranged = _arrange(frame, keys, period, freq)
     rates = frame[reported].astype("Float64")
     if not bool(rates.notna().any()):
-        # Nothing to chain, derive or place: every value is a level as given.
+        # Nothing to chain, derive or place: every value is a level as given (the periods
+        # are not even read: ``period_change`` checks them).
         result = frame.copy(deep=False)
         result[value] = result[value].astype("Float64")
         level = np.where(result[value].notna().to_numpy(), 0, -1)
@@ -634,6 +642,7 @@ def complete_with_reported(
             _labelled(np.full(len(result), -1), [None]), index=result.index
         )
         return result
+    arranged = _arrange(frame, keys, period, freq)
     ordinal = pd.Series(arranged.restore(arranged.ordinal), index=frame.index, dtype="Int64")
     freqs = pd.Series(_labelled(arranged.restore(arranged.freq), FREQUENCIES), index=frame.index)
     series = pd.Series(arranged.restore(arranged.series), index=frame.index, dtype="int64")
@@ -744,6 +753,8 @@ def reported_consistency(
     """
     from jdcli.metrics.precision import change_consistent
 
+    if not bool(changes[reported].notna().any()):
+        return pd.Series(pd.NA, index=changes.index, dtype="boolean")
     given = changes["origin"].eq(LEVEL) & changes["base_origin"].eq(LEVEL)
     checkable = (given & changes[reported].notna()).fillna(False).astype(bool)
     rows = changes.loc[checkable]
@@ -775,6 +786,10 @@ def combined_flags(changes: pd.DataFrame, consistent: pd.Series | None = None) -
         else pd.Series(pd.NA, index=changes.index, dtype="boolean")
     )
     engine = changes["flag"]
+    if not bool(verdict.notna().any()) and not bool(
+        origin.isin([INDEX_BASE, CHAINED, DERIVED]).any()
+    ):
+        return engine  # every value a given level, nothing checked: the engine's flags
     conditions = [
         origin.eq(INDEX_BASE).fillna(False).to_numpy(dtype=bool),
         origin.eq(CHAINED).fillna(False).to_numpy(dtype=bool),
@@ -814,6 +829,14 @@ def cumulative_change(
     values = frame[value].astype("Float64")
     number = values.to_numpy(dtype="float64", na_value=np.nan)[arranged.order]
     missing = values.isna().to_numpy()[arranged.order]
+    change, undefined = _cumulative(arranged, number, missing)
+    return _floats(arranged.restore(change), arranged.restore(undefined), frame.index)
+
+
+def _cumulative(
+    arranged: _Arranged, number: np.ndarray, missing: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``cumulative_change`` over arranged values: (changes, undefined)."""
     by_series = pd.Series(np.where(missing, np.nan, number))
     first = by_series.groupby(arranged.series, sort=False).transform("first").to_numpy()
     dated = pd.Series(np.where(missing, np.nan, arranged.ordinal.astype("float64")))
@@ -821,8 +844,7 @@ def cumulative_change(
     with np.errstate(divide="ignore", invalid="ignore"):
         change = (number - first) * 100 / np.abs(first)
     undefined = missing | np.isnan(first) | (first == 0) | (arranged.ordinal == first_period)
-    result = _floats(arranged.restore(change), arranged.restore(undefined), frame.index)
-    return result
+    return change, undefined
 
 
 def index_to(
