@@ -494,8 +494,12 @@ def rate_mask(frame: pd.DataFrame, rate: bool) -> pd.Series:
 
     if rate:
         return pd.Series(True, index=frame.index)
-    unit = frame["unit"].astype("str").str.strip().str.casefold()
-    by_unit = unit.isin(RATE_UNITS) & frame["unit"].notna()
+    given = frame["unit"].notna()
+    if bool(given.any()):
+        unit = frame["unit"].astype("str").str.strip().str.casefold()
+        by_unit = unit.isin(RATE_UNITS) & given
+    else:
+        by_unit = given
     written = frame["value_percent"].astype("boolean").fillna(False)
     # Rows added for an index base have no unit of their own: an index is never a rate.
     return (by_unit | written).astype("bool") & frame["index_base"].isna()
@@ -568,7 +572,7 @@ def output_columns(
         *(["index"] if with_index else []),
         "reported_change_pct",
     ]
-    table = changes[columns].copy()
+    table = changes[columns]
     extra = []
     if with_statements or len(statements):
         extra = ["avg_annual_change_pct", "multiple"]

@@ -837,13 +837,21 @@ def _cumulative(
     arranged: _Arranged, number: np.ndarray, missing: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """``cumulative_change`` over arranged values: (changes, undefined)."""
-    by_series = pd.Series(np.where(missing, np.nan, number))
-    first = by_series.groupby(arranged.series, sort=False).transform("first").to_numpy()
-    dated = pd.Series(np.where(missing, np.nan, arranged.ordinal.astype("float64")))
-    first_period = dated.groupby(arranged.series, sort=False).transform("min").to_numpy()
+    size = len(number)
+    if not size:
+        return number.copy(), missing.copy()
+    # The first row with a value in each series (rows are in period order within a series).
+    candidate = np.where(missing, size, np.arange(size))
+    starts = np.flatnonzero(arranged.starts)
+    first_row = np.minimum.reduceat(candidate, starts)
+    first_row = np.repeat(first_row, np.diff(np.append(starts, size)))
+    has_first = first_row < size
+    at = np.where(has_first, first_row, 0)
+    first = np.where(has_first, number[at], np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         change = (number - first) * 100 / np.abs(first)
-    undefined = missing | np.isnan(first) | (first == 0) | (arranged.ordinal == first_period)
+    first_period = arranged.ordinal == arranged.ordinal[at]
+    undefined = missing | ~has_first | (first == 0) | (has_first & first_period)
     return change, undefined
 
 
