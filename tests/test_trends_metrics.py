@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -496,7 +498,7 @@ def test_series_ids_number_the_sorted_keys_like_groupby(
     st.lists(
         st.tuples(
             st.sampled_from(["x", "y"]),
-            st.dates(pd.Timestamp("2011-01-01").date(), pd.Timestamp("2016-12-31").date()),
+            st.dates(datetime.date(2011, 1, 1), datetime.date(2016, 12, 31)),
             st.one_of(st.none(), st.integers(-5, 50)),
         ),
         min_size=1,
@@ -506,7 +508,7 @@ def test_series_ids_number_the_sorted_keys_like_groupby(
     st.sampled_from(["yoy", "prev"]),
 )
 def test_daily_changes_equal_a_date_by_date_reference(
-    rows: list[tuple[str, object, int | None]], compare: str
+    rows: list[tuple[str, datetime.date, int | None]], compare: str
 ) -> None:
     data = frame([(m, str(d), None if v is None else float(v)) for m, d, v in rows])
     result = period_change(data, ["metric"], compare=compare)
@@ -517,7 +519,7 @@ def test_daily_changes_equal_a_date_by_date_reference(
     ):
         when = pd.Timestamp(day).date()
         if compare == "prev":
-            target = when - pd.Timedelta(days=1).to_pytimedelta()
+            target: datetime.date | None = when - datetime.timedelta(days=1)
         else:
             try:
                 target = when.replace(year=when.year - 1)
