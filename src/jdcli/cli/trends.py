@@ -263,19 +263,21 @@ def compute(
             frame, keys, reported="reported_change_pct", freq=freq
         )
         is_rate = rate_mask(completed, rate)
+        reported = bool(completed["reported_change_pct"].notna().any())
         changes = tm.period_change(
             completed,
             keys,
             compare=compare,
             rate=is_rate,
             freq=freq,
-            carry=["origin", "value_places", "value_approximate"],
+            # How the levels are written matters only to checking reported changes.
+            carry=["origin", "value_places", "value_approximate"] if reported else [],
             cumulative=True,
         )
         consistent = None
-        if compare == "yoy":
+        if compare == "yoy" and reported:
             consistent = tm.reported_consistency(changes)
-        elif bool(changes["reported_change_pct"].notna().any()):
+        elif reported:
             notes.append(
                 "reported changes are year on year (同比); they are shown, not checked against "
                 "sequential (环比) changes"
