@@ -384,7 +384,7 @@ def read_figures(
     from jdcli.loading.figures import written_precision
     from jdcli.loading.numbers import check_range, plain_numbers
 
-    frame = frame.copy()
+    frame = frame.copy(deep=False)
     headers = {**loaded.headers, "value": loaded.headers.get("value", "value")}
     empty = _missing_text(frame.index)
     for name in ("value", "unit", "reported_change_pct", "reported_since", "reported_multiple"):
@@ -439,10 +439,13 @@ def read_figures(
             column=loaded.headers.get(name, name),
             allow_percent=name == "reported_change_pct",
         )
-    frame["unit"] = frame["unit"].astype("str").str.strip().where(frame["unit"].notna())
-    frame["unit"] = frame["unit"].where(frame["unit"].ne(""))
-    since = frame["reported_since"].astype("str").str.strip()
-    frame["reported_since"] = since.where(frame["reported_since"].notna() & since.ne(""))
+    for name in ("unit", "reported_since"):
+        given_text = frame[name].notna()
+        if not bool(given_text.any()):
+            frame[name] = empty
+            continue
+        stripped = frame[name].astype("str").str.strip()
+        frame[name] = stripped.where(given_text & stripped.ne(""))
     given = frame["reported_since"].dropna()
     if len(given):
         from jdcli.metrics.trends import PeriodError, parse_periods
@@ -468,6 +471,8 @@ def split_statements(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(figures with no single period, the period rows): an average annual change since a
     period (年均) and a multiple (翻两番 = ×4) are not single-period changes."""
     special = frame["reported_since"].notna() | frame["reported_multiple"].notna()
+    if not bool(special.any()):
+        return frame.iloc[0:0], frame
     return frame.loc[special], frame.loc[~special]
 
 
@@ -487,7 +492,8 @@ def drop_unusable(frame: pd.DataFrame, loaded: Loaded, strict: bool) -> pd.DataF
         )
     if count:
         warn(f"{loaded.name}: skipped {count} row(s) without a period or without a value")
-    return frame.loc[~bad]
+        return frame.loc[~bad]
+    return frame
 
 
 def rate_mask(frame: pd.DataFrame, rate: bool) -> pd.Series:

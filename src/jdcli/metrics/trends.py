@@ -841,10 +841,13 @@ def _cumulative(
     if not size:
         return number.copy(), missing.copy()
     # The first row with a value in each series (rows are in period order within a series).
-    candidate = np.where(missing, size, np.arange(size))
-    starts = np.flatnonzero(arranged.starts)
-    first_row = np.minimum.reduceat(candidate, starts)
-    first_row = np.repeat(first_row, np.diff(np.append(starts, size)))
+    if bool(missing.any()):
+        candidate = np.where(missing, size, np.arange(size))
+        starts = np.flatnonzero(arranged.starts)
+        first_row = np.minimum.reduceat(candidate, starts)
+        first_row = np.repeat(first_row, np.diff(np.append(starts, size)))
+    else:
+        first_row = arranged.first
     has_first = first_row < size
     at = np.where(has_first, first_row, 0)
     first = np.where(has_first, number[at], np.nan)
