@@ -97,17 +97,20 @@ def _period_codes(labels: pd.Series, freq: str | None) -> tuple[np.ndarray, np.n
     if freq is not None and freq not in FREQUENCIES:
         raise PeriodError(f"unknown frequency {freq!r} (use one of {', '.join(FREQUENCIES)})", [])
     _check_index(labels.index)
-    # Parse each distinct label once (a long file repeats few labels); the first occurrence
-    # keeps its line for messages.
-    codes, first = _factorize(labels.astype("str"))
+    # Parse each distinct label once (a long file repeats few labels). The distinct labels
+    # are numbered by code; an error names the line of the label's first occurrence.
+    codes, distinct = _factorize(labels.astype("str"))
     if bool((codes < 0).any()):
         raise PeriodError("missing period", [labels.index[int(np.argmax(codes < 0))]])
-    distinct = labels.iloc[first]
-    text = distinct.astype("str").str.translate(_TRANSLATE).str.strip()
-    empty = text.eq("").to_numpy()
-    if bool(empty.any()):
-        raise PeriodError("missing period", [distinct.index[int(np.argmax(empty))]])
-    ordinal, freqs = _parse_distinct(text, distinct, freq)
+    try:
+        text = distinct.astype("str").str.translate(_TRANSLATE).str.strip()
+        empty = text.eq("").to_numpy()
+        if bool(empty.any()):
+            raise PeriodError("missing period", [int(np.argmax(empty))])
+        ordinal, freqs = _parse_distinct(text, distinct, freq)
+    except PeriodError as exc:
+        lines = [labels.index[int(np.argmax(codes == code))] for code in exc.lines]
+        raise PeriodError(exc.detail, lines) from None
     kinds = freqs.map({kind: code for code, kind in enumerate(FREQUENCIES)})
     return (
         ordinal.to_numpy(dtype="int64")[codes],
@@ -115,33 +118,45 @@ def _period_codes(labels: pd.Series, freq: str | None) -> tuple[np.ndarray, np.n
     )
 
 
-def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """Codes numbering the distinct values in order of first appearance (−1 for missing),
-    and the position of each distinct value's first occurrence."""
-    codes = _codes(values)
-    present = codes >= 0
-    # Codes count up in order of first appearance: code k first appears where the running
-    # maximum reaches it.
-    running = np.maximum.accumulate(np.where(present, codes, -1)) if len(codes) else codes
-    rises = np.flatnonzero(np.diff(running, prepend=-1) > 0) if len(codes) else running
-    return codes, rises
+    and the distinct values (indexed by code)."""
+    if _arrow_text(values):
+        encoded = _dictionary_encoded(values)
+        return _indices(encoded), pd.Series(pd.array(encoded.dictionary, dtype="str"))
+    found, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
+    return found.astype("int64"), pd.Series(uniques, dtype=values.dtype)
+
+
+def _arrow_text(values: pd.Series) -> bool:
+    return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
+
+
+def _dictionary_encoded(values: pd.Series) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(pa.array(values.array))
+    return encoded.combine_chunks() if isinstance(encoded, pa.ChunkedArray) else encoded
+
+
+def _indices(encoded: Any) -> np.ndarray:
+    """A dictionary array's indices as int64, −1 for missing."""
+    indices = encoded.indices
+    if indices.null_count:
+        indices = indices.fill_null(-1)
+    codes: np.ndarray = indices.to_numpy(zero_copy_only=False).astype("int64")
+    return codes
 
 
 def _codes(values: pd.Series, sort: bool = False) -> np.ndarray:
     """``pd.factorize`` codes (−1 for missing), through Arrow for Arrow-backed text."""
-    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        encoded = pc.dictionary_encode(pa.array(values.array))
-        if isinstance(encoded, pa.ChunkedArray):
-            encoded = encoded.combine_chunks()
-        codes: np.ndarray = (
-            encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype("int64")
-        )
+    if _arrow_text(values):
+        encoded = _dictionary_encoded(values)
+        codes = _indices(encoded)
         if sort and len(encoded.dictionary):
             rank = np.argsort(np.argsort(encoded.dictionary.to_numpy(zero_copy_only=False)))
-            codes = np.where(codes >= 0, rank[codes], -1)
+            codes = rank[codes] if not encoded.null_count else np.where(codes >= 0, rank[codes], -1)
         return codes
     return pd.factorize(values, sort=sort, use_na_sentinel=True)[0].astype("int64")
 
@@ -284,20 +299,30 @@ def comparison_ordinal(ordinal: pd.Series, freqs: pd.Series, compare: str) -> pd
 def series_ids(frame: pd.DataFrame, keys: Sequence[str]) -> pd.Series:
     """An integer per series (combination of ``keys``; missing keys form their own series),
     numbered in the order of the sorted keys (missing last), as ``groupby(...).ngroup()``."""
-    if not keys:
-        return pd.Series(0, index=frame.index, dtype="int64")
+    dense = _dense(_series_codes(frame, keys))
+    return pd.Series(dense, index=frame.index, dtype="int64")
+
+
+def _series_codes(frame: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
+    """Integers that order the rows as their sorted keys do (missing last), equal exactly
+    for rows of one series; not necessarily consecutive."""
     combined = np.zeros(len(frame), dtype="int64")
     total = 1
     for key in keys:
         codes = _codes(frame[key], sort=True)
         size = int(codes.max()) + 2 if len(codes) else 1  # room for missing, sorted last
         if total * size >= 2**62:  # renumber densely before the product could overflow
-            combined = pd.factorize(combined, sort=True)[0].astype("int64")
+            combined = _dense(combined)
             total = int(combined.max()) + 1 if len(combined) else 1
         combined = combined * size + np.where(codes < 0, size - 1, codes)
         total *= size
-    dense = pd.factorize(combined, sort=True)[0].astype("int64")
-    return pd.Series(dense, index=frame.index, dtype="int64")
+    return combined
+
+
+def _dense(codes: np.ndarray) -> np.ndarray:
+    """``codes`` renumbered 0, 1, 2 … in their order."""
+    dense: np.ndarray = pd.factorize(codes, sort=True)[0].astype("int64")
+    return dense
 
 
 class _Arranged:
@@ -358,9 +383,11 @@ def _arrange(
     """Parse the periods, number the series, sort, and (``check``) check: one frequency per
     series and one row per (series, period) (PeriodError naming the lines otherwise)."""
     ordinal, codes = _period_codes(frame[period], freq)
-    series = series_ids(frame, keys).to_numpy()
+    series = _series_codes(frame, keys)
     low = int(ordinal.min()) if len(ordinal) else 0
     span = int(ordinal.max()) - low + 1 if len(ordinal) else 1
+    if len(series) and (int(series.max()) + 1) * span >= 2**62:
+        series = _dense(series)
     sort_key = series * span + (ordinal - low)
     if len(sort_key) and bool((sort_key[1:] < sort_key[:-1]).any()):
         order = np.argsort(sort_key, kind="stable")
