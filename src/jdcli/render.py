@@ -222,8 +222,8 @@ def to_delimited(frame: pd.DataFrame, stream: TextIO, options: RenderOptions, se
     quoted only when it holds ``sep``, a quote, ``\\r`` or ``\\n``.
 
     Blocks of rows are written by Arrow's CSV writer, unquoted: it refuses a block with a
-    field that would need quotes, and that block is written field by field instead (rows are
-    independent, so a plain row comes out the same either way)."""
+    field that would need quotes, and that block's fields are quoted and joined in Arrow
+    instead (rows are independent, so a plain row comes out the same either way)."""
     if options.excel:
         stream.write("\ufeff")
     header = [str(c) for c in frame.columns]
@@ -242,9 +242,8 @@ def to_delimited(frame: pd.DataFrame, stream: TextIO, options: RenderOptions, se
         try:
             data = _unquoted_rows(block, sep, options.excel)
         except pa.ArrowInvalid:
-            stream.write(_quoted_rows(block, sep, options.excel))
-        else:
-            _write_utf8(stream, data)
+            data = _quoted_rows(block, sep, options.excel)
+        _write_utf8(stream, data)
 
 
 #: Rows converted and written at a time by ``to_delimited`` (bounds the memory it takes).
@@ -275,12 +274,46 @@ def _delimited_cells(series: pd.Series, excel: bool) -> list[str]:
     return cells
 
 
-def _quoted_rows(block: pd.DataFrame, sep: str, excel: bool) -> str:
-    """Rows of ``block``, each field quoted where it needs it, as one string."""
-    columns = [_delimited_cells(block[name], excel) for name in block.columns]
-    return "".join(
-        sep.join(_quote(cell, sep) for cell in row) + "\n" for row in zip(*columns, strict=True)
-    )
+def _quoted_rows(block: pd.DataFrame, sep: str, excel: bool) -> Any:
+    """Rows of ``block`` as UTF-8 in an Arrow buffer, a field quoted where it holds ``sep``,
+    a quote, CR or LF (as ``_quote``): each column made text in Arrow, rows joined there."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.large_string()
+    columns = []
+    for name in block.columns:
+        arrow = _arrow_cells(block[name], excel)
+        cells = pc.fill_null(pc.cast(arrow, text), pa.scalar("", text))
+        if not (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)):
+            columns.append(cells)  # numbers, booleans, empty: nothing to quote
+            continue
+        special = [pc.match_substring(cells, char) for char in (sep, '"', "\r", "\n")]
+        needs_quotes = special[0]
+        for more in special[1:]:
+            needs_quotes = pc.or_(needs_quotes, more)
+        if bool(pc.any(needs_quotes).as_py()):
+            escaped = pc.replace_substring(cells, '"', '""')
+            quote = pa.scalar('"', text)
+            quoted = pc.binary_join_element_wise(quote, escaped, quote, pa.scalar("", text))
+            cells = pc.if_else(needs_quotes, quoted, cells)
+        columns.append(cells)
+    newline = pa.scalar("\n", text)
+    columns[-1] = pc.binary_join_element_wise(columns[-1], newline, pa.scalar("", text))
+    return _text_buffer(pc.binary_join_element_wise(*columns, pa.scalar(sep, text)))
+
+
+def _text_buffer(rows: Any) -> Any:
+    """The text of a large_string array without nulls, all its values one after another, as
+    an Arrow buffer: the array's own data buffer, not a joined copy."""
+    import numpy as np
+    import pyarrow as pa
+
+    if isinstance(rows, pa.ChunkedArray):
+        rows = rows.combine_chunks()
+    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)
+    first, last = int(offsets[rows.offset]), int(offsets[rows.offset + len(rows)])
+    return rows.buffers()[2].slice(first, last - first)
 
 
 def _unquoted_rows(block: pd.DataFrame, sep: str, excel: bool) -> Any:
@@ -452,7 +485,6 @@ def _json_objects(block: pd.DataFrame, shape: tuple[str, str, str]) -> Any:
     text in Arrow; strings go through ``json.dumps`` once per distinct value."""
     import json
 
-    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -464,11 +496,7 @@ def _json_objects(block: pd.DataFrame, shape: tuple[str, str, str]) -> Any:
         parts.append(pa.scalar(f"{separator if i else opening}{key}: ", text))
         parts.append(_json_values(block[name]))
     parts.append(pa.scalar(closing, text))
-    rows = pc.binary_join_element_wise(*parts, pa.scalar("", text))
-    # The rows' text is contiguous in the array's data buffer: no second copy to join them.
-    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)
-    first, last = int(offsets[rows.offset]), int(offsets[rows.offset + len(rows)])
-    return rows.buffers()[2].slice(first, last - first)
+    return _text_buffer(pc.binary_join_element_wise(*parts, pa.scalar("", text)))
 
 
 def _json_values(series: pd.Series) -> Any:
