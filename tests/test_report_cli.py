@@ -52,8 +52,11 @@ def test_bundled_table(invoke) -> None:  # type: ignore[no-untyped-def]
     assert "Key figures" in result.stdout
 
 
-def test_partial_package_skips_sections_with_a_note(invoke) -> None:  # type: ignore[no-untyped-def]
-    result = invoke(["report", str(PARTIAL), "-f", "markdown"])
+def test_partial_package_skips_sections_with_a_note(
+    invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(PARTIAL.parent)  # the sources are named as typed: package_partial/…
+    result = invoke(["report", PARTIAL.name, "-f", "markdown"])
     assert result.exit_code == 0, result.stderr
     assert_golden("report_partial.md", result.stdout)
     assert skipped_notes(result.stderr) == [
@@ -196,12 +199,27 @@ def copy_bundled(tmp_path: Path, *, views: bool) -> Path:
 
 
 def test_copy_of_bundled_package_reports_the_same_staffing(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    copied = invoke(["report", str(copy_bundled(tmp_path, views=True)), "-f", "json"])
+    folder = copy_bundled(tmp_path, views=True)
+    copied = invoke(["report", str(folder), "-f", "json"])
     bundled = invoke(["report", "-f", "json"])
     assert copied.exit_code == 0, copied.stderr
     ours, theirs = json.loads(copied.stdout)["staffing"], json.loads(bundled.stdout)["staffing"]
     assert ours["rows"] == theirs["rows"]
-    assert ours["definition"] == theirs["definition"].replace(" (bundled)", "")
+    # A user's package is named by the path typed, a bundled one by its name.
+    assert ours["definition"] == theirs["definition"].replace(
+        "guangzhou-2018/staffing.csv (bundled)", str(folder / "staffing.csv")
+    )
+
+
+def test_damaged_file_in_a_package_is_named_by_the_path_typed(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = copy_bundled(tmp_path, views=True)
+    (folder / "rehab_centres.csv").write_text("centre,capacity,occupied\nA,abc,3\n")
+    result = invoke(["report", str(folder), "-f", "json"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Error: {folder / 'rehab_centres.csv'} line 2, column capacity: 'abc' is not a number\n"
+    )
 
 
 def test_section_needing_a_choice_is_skipped_with_the_reason(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

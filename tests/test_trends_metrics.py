@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,6 +21,7 @@ from jdcli.metrics.trends import (
     parse_periods,
     period_change,
     reported_consistency,
+    series_ids,
     trend_summary,
 )
 
@@ -471,3 +474,86 @@ def test_dates_are_whole_years_apart_on_the_same_day() -> None:
     summary = trend_summary(frame([("d", "2016-02-28", 1.0), ("d", "2018-02-28", 4.0)]), [])
     assert summary["years"].iloc[0] == 2.0
     assert summary["cagr_pct"].iloc[0] == pytest.approx(100.0)
+
+
+# ------------------------------------------------------------------ the array engine
+
+
+KEY_VALUES = st.sampled_from(["a", "b", "B", "é", "", None])
+
+
+@given(
+    st.lists(st.tuples(KEY_VALUES, KEY_VALUES), min_size=1, max_size=30),
+    st.sampled_from(["str", "object"]),
+)
+def test_series_ids_number_the_sorted_keys_like_groupby(
+    pairs: list[tuple[str | None, str | None]], dtype: str
+) -> None:
+    rows = pd.DataFrame(pairs, columns=["k1", "k2"], dtype=dtype)
+    expected = rows.groupby(["k1", "k2"], sort=True, dropna=False).ngroup().astype("int64")
+    assert_series_equal(series_ids(rows, ["k1", "k2"]), expected)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["x", "y"]),
+            st.dates(datetime.date(2011, 1, 1), datetime.date(2016, 12, 31)),
+            st.one_of(st.none(), st.integers(-5, 50)),
+        ),
+        min_size=1,
+        max_size=25,
+        unique_by=lambda row: (row[0], row[1]),
+    ),
+    st.sampled_from(["yoy", "prev"]),
+)
+def test_daily_changes_equal_a_date_by_date_reference(
+    rows: list[tuple[str, datetime.date, int | None]], compare: str
+) -> None:
+    data = frame([(m, str(d), None if v is None else float(v)) for m, d, v in rows])
+    result = period_change(data, ["metric"], compare=compare)
+    known = {(m, d): v for m, d, v in rows}
+    firsts = {m: min(d for n, d, _ in rows if n == m) for m, _, _ in rows}
+    for metric, day, flag, base in zip(
+        result["metric"], result["period"], result["flag"], result["base_period"], strict=True
+    ):
+        when = pd.Timestamp(day).date()
+        if compare == "prev":
+            target: datetime.date | None = when - datetime.timedelta(days=1)
+        else:
+            try:
+                target = when.replace(year=when.year - 1)
+            except ValueError:  # 29 February: no such day a year earlier
+                target = None
+        if target is not None and (metric, target) in known:
+            assert base == str(target)
+            continue
+        assert pd.isna(base)
+        if known[(metric, when)] is None:
+            assert flag == "missing value"
+        elif target is None:
+            assert flag == ("first" if when == firsts[metric] else "gap")
+        else:
+            assert flag == ("first" if target < firsts[metric] else "gap")
+
+
+@given(yearly_series(), st.data())
+def test_cumulative_change_equals_a_series_by_series_reference(
+    rows: pd.DataFrame, data: st.DataObject
+) -> None:
+    # Some values missing: the first period *with a value* is the base.
+    holes = data.draw(st.lists(st.booleans(), min_size=len(rows), max_size=len(rows)))
+    rows = rows.assign(value=rows["value"].mask(pd.Series(holes, index=rows.index)))
+    result = cumulative_change(rows, ["metric"])
+    expected = pd.Series(pd.NA, index=rows.index, dtype="Float64")
+    for _, series in rows.groupby("metric"):
+        ordered = series.assign(year=series["period"].astype(int)).sort_values("year")
+        valued = ordered.loc[ordered["value"].notna()]
+        if valued.empty or valued["value"].iloc[0] == 0:
+            continue
+        first = float(valued["value"].iloc[0])
+        later = valued.iloc[1:]
+        expected.loc[later.index] = (later["value"].astype(float) - first) * 100 / abs(first)
+    assert_series_equal(result, expected, check_names=False)
+    combined = period_change(rows, ["metric"], cumulative=True)["cumulative_change_pct"]
+    assert_series_equal(combined, expected.loc[combined.index], check_names=False)

@@ -6,8 +6,7 @@ number policy: machine formats keep full precision, human formats round half-up 
 
 from __future__ import annotations
 
-import csv
-import json
+import codecs
 import math
 import os
 import re
@@ -189,48 +188,6 @@ def _machine_floats(values: Any) -> list[str]:
     return list(cells.tolist())
 
 
-def _machine_array(series: pd.Series) -> Any:
-    """``machine_strings`` as an Arrow large_string array, built in Arrow for text, integer
-    and float columns; None for other columns and for floats that need ``repr`` (tiny, huge
-    or exponent forms): those take ``machine_strings``."""
-    import numpy as np
-    import pandas as pd
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    text = pa.large_string()
-    if pd.api.types.is_bool_dtype(series.dtype):
-        return None
-    if pd.api.types.is_string_dtype(series.dtype) and not pd.api.types.is_object_dtype(
-        series.dtype
-    ):
-        return _one_chunk(pa.array(series, from_pandas=True).cast(text).fill_null(""))
-    if pd.api.types.is_integer_dtype(series.dtype):
-        return _one_chunk(pc.cast(pa.array(series, from_pandas=True), text).fill_null(""))
-    if not pd.api.types.is_float_dtype(series.dtype):
-        return None
-    values = series.astype("float64").to_numpy(na_value=np.nan)
-    finite = np.isfinite(values)
-    safe = np.where(finite, values, 0.0)
-    magnitude = np.abs(safe)
-    integral = finite & (values == np.trunc(safe)) & (magnitude < 2**53)
-    ordinary = finite & ~integral & (magnitude >= 1e-4) & (magnitude < 1e9)
-    if bool((finite & ~integral & ~ordinary).any()):
-        return None
-    whole = pc.cast(pa.array(np.where(integral, safe, 0.0).astype(np.int64)), text)
-    decimal = pc.cast(pc.cast(pa.array(safe), pa.string()), text)
-    if bool(pc.any(pc.and_(pa.array(ordinary), pc.match_substring(decimal, "e"))).as_py()):
-        return None
-    empty = pa.scalar("", text)
-    return pc.if_else(pa.array(integral), whole, pc.if_else(pa.array(ordinary), decimal, empty))
-
-
-def _one_chunk(array: Any) -> Any:
-    import pyarrow as pa
-
-    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-
-
 def machine_value(value: Any) -> Any:
     """A cell as a JSON value: ``null`` for undefined, integral floats as integers."""
     if _is_missing(value):
@@ -261,42 +218,45 @@ def _neutralise(cell: str) -> str:
 
 
 def to_delimited(frame: pd.DataFrame, stream: TextIO, options: RenderOptions, sep: str) -> None:
-    """CSV/TSV: header row, ``\\n`` endings, full precision, empty for undefined."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    """CSV/TSV: header row, ``\\n`` endings, full precision, empty for undefined; a field is
+    quoted only when it holds ``sep``, a quote, ``\\r`` or ``\\n``.
 
+    Blocks of rows are written by Arrow's CSV writer, unquoted: it refuses a block with a
+    field that would need quotes, and that block's fields are quoted and joined in Arrow
+    instead (rows are independent, so a plain row comes out the same either way)."""
     if options.excel:
         stream.write("\ufeff")
     header = [str(c) for c in frame.columns]
     if options.excel:
         header = [_neutralise(c) for c in header]
-    # Each column's cells go into Arrow at once (one column of Python strings alive at a
-    # time); rows are joined there, unless a cell needs quoting: then the csv module writes.
-    arrays = []
-    plain = len(header) > 1 and all(_quote(c, sep) == c for c in header)
-    for name in frame.columns:
-        array = None if options.excel else _machine_array(frame[name])
-        if array is None:
-            cells = machine_strings(frame[name])
-            if options.excel and not _is_numeric(frame[name]):
-                cells = [_neutralise(c) for c in cells]
-            array = pa.array(cells, type=pa.large_string())
-            del cells
-        plain = plain and not any(
-            bool(pc.any(pc.match_substring(array, special)).as_py())
-            for special in {sep, '"', "\r", "\n"}
-        )
-        arrays.append(array)
-    if plain:
-        stream.write(sep.join(header) + "\n")
-        for start in range(0, len(frame), _ROWS_PER_WRITE):
-            chunk = [array.slice(start, _ROWS_PER_WRITE) for array in arrays]
-            stream.write(_joined_rows(chunk, sep))
+    if len(header) < 2:
+        # The csv module writes a row of one empty field as "" (else it would be a blank
+        # line): keep its rules for a single column, which is never a large output.
+        _single_column(frame, stream, header, options.excel, sep)
         return
-    columns = [array.to_pylist() for array in arrays]
-    del arrays
-    has_cr = any("\r" in c for cells in [header, *columns] for c in cells)
-    if has_cr:
+    import pyarrow as pa
+
+    stream.write(sep.join(_quote(c, sep) for c in header) + "\n")
+    for start in range(0, len(frame), _ROWS_PER_WRITE):
+        block = frame.iloc[start : start + _ROWS_PER_WRITE]
+        try:
+            data = _unquoted_rows(block, sep, options.excel)
+        except pa.ArrowInvalid:
+            data = _quoted_rows(block, sep, options.excel)
+        _write_utf8(stream, data)
+
+
+#: Rows converted and written at a time by ``to_delimited`` (bounds the memory it takes).
+_ROWS_PER_WRITE = 200_000
+
+
+def _single_column(
+    frame: pd.DataFrame, stream: TextIO, header: list[str], excel: bool, sep: str
+) -> None:
+    import csv
+
+    columns = [_delimited_cells(frame[name], excel) for name in frame.columns]
+    if any("\r" in c for cells in [header, *columns] for c in cells):
         # The csv module quotes a field holding "\n" but not a bare "\r" (with "\n" line
         # endings); unquoted, a reader would see a line break there.
         for row in [header, *zip(*columns, strict=True)]:
@@ -307,22 +267,149 @@ def to_delimited(frame: pd.DataFrame, stream: TextIO, options: RenderOptions, se
     writer.writerows(zip(*columns, strict=True))
 
 
-#: Rows joined and written at a time by the Arrow path of ``to_delimited``.
-_ROWS_PER_WRITE = 200_000
+def _delimited_cells(series: pd.Series, excel: bool) -> list[str]:
+    cells = machine_strings(series)
+    if excel and not _is_numeric(series):
+        cells = [_neutralise(c) for c in cells]
+    return cells
 
 
-def _joined_rows(arrays: list[Any], sep: str) -> str:
-    """Cells that need no quoting (Arrow large_string arrays of one length), each row joined
-    by ``sep`` and ended by ``\\n``, as one string."""
+def _quoted_rows(block: pd.DataFrame, sep: str, excel: bool) -> Any:
+    """Rows of ``block`` as UTF-8 in an Arrow buffer, a field quoted where it holds ``sep``,
+    a quote, CR or LF (as ``_quote``): each column made text in Arrow, rows joined there."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not len(arrays[0]):
-        return ""
-    rows = pc.binary_join_element_wise(*arrays, pa.scalar(sep, pa.large_string()))
-    whole = pa.LargeListArray.from_arrays(pa.array([0, len(rows)], pa.int64()), rows)
-    newline = pa.scalar("\n", pa.large_string())
-    return str(pc.binary_join(whole, newline)[0].as_py()) + "\n"
+    text = pa.large_string()
+    columns = []
+    for name in block.columns:
+        arrow = _arrow_cells(block[name], excel)
+        cells = pc.fill_null(pc.cast(arrow, text), pa.scalar("", text))
+        if not (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)):
+            columns.append(cells)  # numbers, booleans, empty: nothing to quote
+            continue
+        special = [pc.match_substring(cells, char) for char in (sep, '"', "\r", "\n")]
+        needs_quotes = special[0]
+        for more in special[1:]:
+            needs_quotes = pc.or_(needs_quotes, more)
+        if bool(pc.any(needs_quotes).as_py()):
+            escaped = pc.replace_substring(cells, '"', '""')
+            quote = pa.scalar('"', text)
+            quoted = pc.binary_join_element_wise(quote, escaped, quote, pa.scalar("", text))
+            cells = pc.if_else(needs_quotes, quoted, cells)
+        columns.append(cells)
+    newline = pa.scalar("\n", text)
+    columns[-1] = pc.binary_join_element_wise(columns[-1], newline, pa.scalar("", text))
+    return _text_buffer(pc.binary_join_element_wise(*columns, pa.scalar(sep, text)))
+
+
+def _text_buffer(rows: Any) -> Any:
+    """The text of a large_string array without nulls, all its values one after another, as
+    an Arrow buffer: the array's own data buffer, not a joined copy."""
+    import numpy as np
+    import pyarrow as pa
+
+    if isinstance(rows, pa.ChunkedArray):
+        rows = rows.combine_chunks()
+    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)
+    first, last = int(offsets[rows.offset]), int(offsets[rows.offset + len(rows)])
+    return rows.buffers()[2].slice(first, last - first)
+
+
+def _unquoted_rows(block: pd.DataFrame, sep: str, excel: bool) -> Any:
+    """Rows of ``block`` as UTF-8 in an Arrow buffer; ``pyarrow.ArrowInvalid`` if any field
+    would need quoting."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    arrays = [_arrow_cells(block[name], excel) for name in block.columns]
+    table = pa.Table.from_arrays(arrays, names=[str(i) for i in range(len(arrays))])
+    sink = pa.BufferOutputStream()
+    options = pa_csv.WriteOptions(include_header=False, quoting_style="none", delimiter=sep)
+    pa_csv.write_csv(table, sink, options)
+    return sink.getvalue()
+
+
+def _arrow_cells(series: pd.Series, excel: bool) -> Any:
+    """A column as an Arrow array that Arrow's CSV writer prints exactly as
+    ``machine_strings`` (null for undefined, which it writes empty)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    dtype = series.dtype
+    if len(series) and bool(series.isna().all()):
+        return pa.nulls(len(series))  # written as empty fields, at no cost
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype):
+        return pa.array(series, from_pandas=True)  # printed as true/false and plain integers
+    if pd.api.types.is_float_dtype(dtype):
+        return _arrow_floats(series.to_numpy(dtype="float64", na_value=math.nan))
+    if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
+        cells = pa.array(series, from_pandas=True)
+    else:
+        cells = pa.array(machine_strings(series), type=pa.string())
+    return _arrow_neutralise(cells) if excel else cells
+
+
+def _arrow_floats(values: Any) -> Any:
+    """``format_machine`` over a float64 array, as an Arrow array that Arrow prints (CSV
+    writer, cast to string) that way, null where not finite: integers where every value is
+    integral; the floats themselves where Arrow prints them as ``repr`` does (integral below
+    1e9, others from 1e-4 to 1e9); otherwise text built from both and, for the rest (tiny,
+    huge), ``format_machine`` itself."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    missing = ~np.isfinite(values)
+    safe = np.where(missing, 0.0, values) + 0.0  # + 0.0 turns -0.0 into 0.0
+    magnitude = np.abs(safe)
+    integral = safe == np.trunc(safe)
+    whole = integral & (magnitude < 2**53)
+    if bool(whole.all()):
+        return pa.array(safe.astype(np.int64), mask=missing)
+    arrow_form = (magnitude < 1e9) & (integral | (magnitude >= 1e-4))
+    if bool(arrow_form.all()):
+        return pa.array(safe, mask=missing)
+    text = pc.cast(pa.array(np.where(whole, safe, 0.0).astype(np.int64)), pa.string())
+    decimal = arrow_form & ~whole & ~missing
+    if bool(decimal.any()):
+        shortest = pc.cast(pa.array(safe[decimal]), pa.string())
+        text = pc.replace_with_mask(text, pa.array(decimal), shortest)
+    rest = ~arrow_form & ~whole & ~missing
+    if bool(rest.any()):
+        exact = pa.array([format_machine(v) for v in safe[rest].tolist()], type=pa.string())
+        text = pc.replace_with_mask(text, pa.array(rest), exact)
+    return pc.if_else(pa.array(missing), pa.scalar(None, pa.string()), text)
+
+
+def _arrow_neutralise(cells: Any) -> Any:
+    """``_neutralise`` over an Arrow string array."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    formula = pc.match_substring_regex(cells, "^[=+@\\t\\r-]")
+    text = cells.type
+    quoted = pc.binary_join_element_wise(pa.scalar("'", text), cells, pa.scalar("", text))
+    return pc.if_else(formula, quoted, cells)
+
+
+def _write_utf8(stream: TextIO, data: Any) -> None:
+    """Write UTF-8 bytes to a text stream: straight to its binary buffer when it encodes
+    UTF-8 without newline translation, else as text."""
+    raw = getattr(stream, "buffer", None)
+    encoding = getattr(stream, "encoding", None) or ""
+    if raw is not None and os.linesep == "\n" and _is_utf8(encoding):
+        stream.flush()
+        raw.write(data)
+    else:
+        stream.write(data.to_pybytes().decode("utf-8"))
+
+
+def _is_utf8(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 def _quote(cell: str, sep: str) -> str:
@@ -351,16 +438,96 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def to_json(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> None:
-    """A JSON array of records."""
-    json.dump(records(frame), stream, ensure_ascii=False, indent=2, allow_nan=False)
-    stream.write("\n")
+    """A JSON array of records, two-space indented (as ``json.dump`` of ``records``)."""
+    import json
+
+    if not _json_in_blocks(frame):
+        json.dump(records(frame), stream, ensure_ascii=False, indent=2, allow_nan=False)
+        stream.write("\n")
+        return
+    if not len(frame):
+        stream.write("[]\n")
+        return
+    stream.write("[")
+    for start in range(0, len(frame), _ROWS_PER_WRITE):
+        block = frame.iloc[start : start + _ROWS_PER_WRITE]
+        objects = _json_objects(block, (",\n  {\n    ", ",\n    ", "\n  }"))
+        # Each object comes after ",\n"; the first after "[\n".
+        _write_utf8(stream, objects if start else objects.slice(1))
+    stream.write("\n]\n")
 
 
 def to_jsonl(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> None:
     """One JSON object per line."""
-    for record in records(frame):
-        stream.write(json.dumps(record, ensure_ascii=False, allow_nan=False))
-        stream.write("\n")
+    import json
+
+    if not _json_in_blocks(frame):
+        for record in records(frame):
+            stream.write(json.dumps(record, ensure_ascii=False, allow_nan=False))
+            stream.write("\n")
+        return
+    for start in range(0, len(frame), _ROWS_PER_WRITE):
+        block = frame.iloc[start : start + _ROWS_PER_WRITE]
+        _write_utf8(stream, _json_objects(block, ("{", ", ", "}\n")))
+
+
+def _json_in_blocks(frame: pd.DataFrame) -> bool:
+    """Whether ``_json_objects`` can write the frame: it needs columns, each name once (a
+    record keeps only the last of repeated names)."""
+    names = [str(c) for c in frame.columns]
+    return bool(names) and len(set(names)) == len(names)
+
+
+def _json_objects(block: pd.DataFrame, shape: tuple[str, str, str]) -> Any:
+    """The rows of ``block`` as JSON objects, each the text ``json.dumps`` gives its
+    ``records`` entry, one after another as UTF-8 in an Arrow buffer. ``shape``: the text
+    that opens an object, separates its members and closes it. Each column's values are made
+    text in Arrow; strings go through ``json.dumps`` once per distinct value."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.large_string()
+    opening, separator, closing = shape
+    parts = []
+    for i, name in enumerate(block.columns):
+        key = json.dumps(str(name), ensure_ascii=False)
+        parts.append(pa.scalar(f"{separator if i else opening}{key}: ", text))
+        parts.append(_json_values(block[name]))
+    parts.append(pa.scalar(closing, text))
+    return _text_buffer(pc.binary_join_element_wise(*parts, pa.scalar("", text)))
+
+
+def _json_values(series: pd.Series) -> Any:
+    """A column as JSON text per value (``machine_value`` dumped): a large_string array."""
+    import json
+
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.large_string()
+    dtype = series.dtype
+    if len(series) and bool(series.isna().all()):
+        values = pa.nulls(len(series), text)
+    elif pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype):
+        values = pc.cast(pa.array(series, from_pandas=True), text)
+    elif pd.api.types.is_float_dtype(dtype):
+        # JSON numbers are machine_value's: integers where integral below 2**53, else repr.
+        values = pc.cast(_arrow_floats(series.to_numpy(dtype="float64", na_value=math.nan)), text)
+    elif pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
+        strings = pa.array(series, from_pandas=True)
+        if isinstance(strings, pa.ChunkedArray):
+            strings = strings.combine_chunks()
+        encoded = pc.dictionary_encode(strings)
+        quoted = [json.dumps(v, ensure_ascii=False) for v in encoded.dictionary.to_pylist()]
+        values = pa.array(quoted, type=text).take(encoded.indices)
+    else:
+        cells = series.tolist()
+        dumped = [json.dumps(machine_value(v), ensure_ascii=False, allow_nan=False) for v in cells]
+        return pa.array(dumped, type=text)
+    return pc.fill_null(values, pa.scalar("null", text))
 
 
 def to_markdown(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> None:

@@ -173,7 +173,8 @@ def build_report(folder: Path, *, bundled: bool, decimals: int) -> Report:
                 Section(key, title, None, "", skipped=f"jdcli {key} is not in this version")
             )
             continue
-        label = resource.label if bundled else f"{resource.dataset}/{resource.path.name}"
+        # A user's package is named by the path they typed, so a message leads to the file.
+        label = resource.label if bundled else str(resource.path)
         try:
             section, headline = BUILDERS[key](resource, label, decimals)
         except UsageError as exc:

@@ -263,24 +263,26 @@ def compute(
             frame, keys, reported="reported_change_pct", freq=freq
         )
         is_rate = rate_mask(completed, rate)
+        reported = bool(completed["reported_change_pct"].notna().any())
         changes = tm.period_change(
             completed,
             keys,
             compare=compare,
             rate=is_rate,
             freq=freq,
-            carry=["origin", "value_places", "value_approximate"],
+            # How the levels are written matters only to checking reported changes.
+            carry=["origin", "value_places", "value_approximate"] if reported else [],
+            cumulative=True,
         )
         consistent = None
-        if compare == "yoy":
+        if compare == "yoy" and reported:
             consistent = tm.reported_consistency(changes)
-        elif bool(changes["reported_change_pct"].notna().any()):
+        elif reported:
             notes.append(
                 "reported changes are year on year (同比); they are shown, not checked against "
                 "sequential (环比) changes"
             )
         changes["flag"] = tm.combined_flags(changes, consistent)
-        changes["cumulative_change_pct"] = tm.cumulative_change(changes, keys)
         if index is not None:
             changes["index"] = index_column(changes, keys, index)
         changes = filter_periods(changes, since, until)
@@ -293,12 +295,14 @@ def compute(
             "(flag mismatch; reports often revise their bases)"
         )
     unit = changes["unit"].astype("str").where(changes["unit"].notna())
-    if keys:  # rows added for a derived level take their series' unit
+    if keys and len(completed) > len(frame):  # rows added for a level take their series' unit
         unit = unit.fillna(
             unit.groupby([changes[k] for k in keys], dropna=False).transform("first")
         )
     indexed = changes["index_base"].notna()
-    changes["unit"] = unit.mask(indexed, "index (" + changes["index_base"].astype("str") + "=100)")
+    if bool(indexed.any()):
+        unit = unit.mask(indexed, "index (" + changes["index_base"].astype("str") + "=100)")
+    changes["unit"] = unit
     rate_rows = pd.Series(is_rate, index=completed.index).reindex(changes.index).fillna(False)
     # The columns of figures with no single period come with the input columns that hold them,
     # so filtering rows never changes the output's columns.
@@ -378,11 +382,11 @@ def read_figures(
 
     from jdcli.loading import parse_numbers
     from jdcli.loading.figures import written_precision
-    from jdcli.loading.numbers import check_range
+    from jdcli.loading.numbers import check_range, plain_numbers
 
-    frame = frame.copy()
+    frame = frame.copy(deep=False)
     headers = {**loaded.headers, "value": loaded.headers.get("value", "value")}
-    empty = pd.Series(pd.NA, index=frame.index, dtype="object")
+    empty = _missing_text(frame.index)
     for name in ("value", "unit", "reported_change_pct", "reported_since", "reported_multiple"):
         if name not in frame.columns:
             frame[name] = empty
@@ -395,8 +399,8 @@ def read_figures(
     else:
         frame["reported_places"] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
     raw = frame["value"]
-    fast = pd.to_numeric(raw, errors="coerce") if len(raw) else raw.astype("float64")
-    # A cell to_numeric reads is a plain number: no approximate mark, no %, no separator.
+    fast = plain_numbers(raw) if len(raw) else raw.astype("float64")
+    # A plain number has no approximate mark, no %, no separator.
     slow = fast.isna().to_numpy() | raw.isna().to_numpy()
     value = pd.Series(fast, index=frame.index).astype("Float64")
     approximate = pd.Series(False, index=frame.index)
@@ -435,10 +439,13 @@ def read_figures(
             column=loaded.headers.get(name, name),
             allow_percent=name == "reported_change_pct",
         )
-    frame["unit"] = frame["unit"].astype("str").str.strip().where(frame["unit"].notna())
-    frame["unit"] = frame["unit"].where(frame["unit"].ne(""))
-    since = frame["reported_since"].astype("str").str.strip()
-    frame["reported_since"] = since.where(frame["reported_since"].notna() & since.ne(""))
+    for name in ("unit", "reported_since"):
+        given_text = frame[name].notna()
+        if not bool(given_text.any()):
+            frame[name] = empty
+            continue
+        stripped = frame[name].astype("str").str.strip()
+        frame[name] = stripped.where(given_text & stripped.ne(""))
     given = frame["reported_since"].dropna()
     if len(given):
         from jdcli.metrics.trends import PeriodError, parse_periods
@@ -452,10 +459,20 @@ def read_figures(
     return frame
 
 
+def _missing_text(index: pd.Index) -> pd.Series:
+    """A text column with no values (built in Arrow: no Python object per row)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    return pd.Series(pd.array(pa.nulls(len(index), pa.string()), dtype="str"), index=index)
+
+
 def split_statements(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(figures with no single period, the period rows): an average annual change since a
     period (年均) and a multiple (翻两番 = ×4) are not single-period changes."""
     special = frame["reported_since"].notna() | frame["reported_multiple"].notna()
+    if not bool(special.any()):
+        return frame.iloc[0:0], frame
     return frame.loc[special], frame.loc[~special]
 
 
@@ -475,7 +492,8 @@ def drop_unusable(frame: pd.DataFrame, loaded: Loaded, strict: bool) -> pd.DataF
         )
     if count:
         warn(f"{loaded.name}: skipped {count} row(s) without a period or without a value")
-    return frame.loc[~bad]
+        return frame.loc[~bad]
+    return frame
 
 
 def rate_mask(frame: pd.DataFrame, rate: bool) -> pd.Series:
@@ -484,8 +502,12 @@ def rate_mask(frame: pd.DataFrame, rate: bool) -> pd.Series:
 
     if rate:
         return pd.Series(True, index=frame.index)
-    unit = frame["unit"].astype("str").str.strip().str.casefold()
-    by_unit = unit.isin(RATE_UNITS) & frame["unit"].notna()
+    given = frame["unit"].notna()
+    if bool(given.any()):
+        unit = frame["unit"].astype("str").str.strip().str.casefold()
+        by_unit = unit.isin(RATE_UNITS) & given
+    else:
+        by_unit = given
     written = frame["value_percent"].astype("boolean").fillna(False)
     # Rows added for an index base have no unit of their own: an index is never a rate.
     return (by_unit | written).astype("bool") & frame["index_base"].isna()
@@ -558,7 +580,7 @@ def output_columns(
         *(["index"] if with_index else []),
         "reported_change_pct",
     ]
-    table = changes[columns].copy()
+    table = changes[columns]
     extra = []
     if with_statements or len(statements):
         extra = ["avg_annual_change_pct", "multiple"]
@@ -780,7 +802,7 @@ def caption(loaded: Loaded, compare: str, summary: bool, frame: pd.DataFrame | N
         )
     used = ""
     if frame is not None and "flag" in frame.columns:
-        flags = set(frame["flag"].dropna())
+        flags = set(frame["flag"].dropna().unique())
         if flags & {"chained", "index base"}:
             used += " Series with only reported changes are chained into an index (base = 100)."
         if "derived" in flags:

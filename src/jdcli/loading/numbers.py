@@ -46,7 +46,7 @@ def parse_numbers(
 
     if len(raw) == 0:
         return pd.Series([], index=raw.index, dtype="Float64", name=raw.name)
-    fast = pd.to_numeric(raw, errors="coerce")
+    fast = plain_numbers(raw)
     if not bool(fast.isna().any()):
         values = fast.astype("Float64")
     else:
@@ -62,6 +62,29 @@ def parse_numbers(
             )
     values.name = raw.name
     return values
+
+
+def plain_numbers(raw: pd.Series) -> pd.Series:
+    """``raw`` (text) as float64 where a cell is a plain number (``12``, ``-3.5``, ``1e3``);
+    NaN for every other cell (missing, ``7,654``, ``12%``, ``~55``), for the text rules.
+
+    Arrow-backed text is converted in Arrow (a cell Arrow cannot read sends the whole column
+    to ``pandas.to_numeric``, which reads the same numbers and a few more spellings).
+    """
+    import pandas as pd
+
+    if isinstance(raw.dtype, pd.StringDtype) and raw.dtype.storage == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        try:
+            converted = pc.cast(pa.array(raw.array), pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+        else:
+            numbers = converted.to_numpy(zero_copy_only=False)
+            return pd.Series(numbers, index=raw.index, dtype="float64", name=raw.name)
+    return pd.to_numeric(raw, errors="coerce").astype("float64")
 
 
 #: Float64 holds every integer below 2**53 exactly; a larger "count" may be silently rounded.

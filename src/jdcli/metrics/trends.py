@@ -9,6 +9,7 @@ the first period has no change (not 0%).
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -50,6 +51,10 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
 
 _EPOCH = pd.Timestamp("1970-01-01")
 
+#: Periods per year by frequency code (position in FREQUENCIES); 0 for dates.
+_PER_YEAR_BY_CODE = np.array([PER_YEAR.get(kind, 0) for kind in FREQUENCIES], dtype="int64")
+_DAY_CODE = FREQUENCIES.index("day")
+
 
 class PeriodError(ValueError):
     """Periods that cannot be compared: unreadable labels, mixed frequencies, duplicates.
@@ -79,24 +84,92 @@ def parse_periods(labels: pd.Series, freq: str | None = None) -> tuple[pd.Series
     Raises PeriodError naming the line of the first label that is missing, unreadable,
     impossible (month 13, 2017-02-30) or not of the frequency asked for.
     """
+    ordinal, codes = _period_codes(labels, freq)
+    return (
+        pd.Series(ordinal, index=labels.index, dtype="Int64"),
+        pd.Series(_labelled(codes, FREQUENCIES), index=labels.index),
+    )
+
+
+def _period_codes(labels: pd.Series, freq: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """``parse_periods`` as arrays: the ordinals (int64) and each label's frequency as its
+    position in ``FREQUENCIES`` (int8)."""
     if freq is not None and freq not in FREQUENCIES:
         raise PeriodError(f"unknown frequency {freq!r} (use one of {', '.join(FREQUENCIES)})", [])
     _check_index(labels.index)
-    # Parse each distinct label once (a long file repeats few labels); the first occurrence
-    # keeps its line for messages.
-    raw = labels.astype("str")
-    distinct = raw.drop_duplicates()
-    text = distinct.str.translate(_TRANSLATE).str.strip()
-    missing = distinct.isna() | text.eq("")
-    if bool(missing.any()):
-        raise PeriodError("missing period", [missing[missing].index[0]])
-    ordinal, freqs = _parse_distinct(text, labels.loc[distinct.index], freq)
-    # factorize numbers the labels in order of first appearance, as drop_duplicates keeps them.
-    position, _ = pd.factorize(raw, sort=False)
+    # Parse each distinct label once (a long file repeats few labels). The distinct labels
+    # are numbered by code; an error names the line of the label's first occurrence.
+    codes, distinct = _factorize(labels.astype("str"))
+    if bool((codes < 0).any()):
+        raise PeriodError("missing period", [labels.index[int(np.argmax(codes < 0))]])
+    try:
+        text = distinct.astype("str").str.translate(_TRANSLATE).str.strip()
+        empty = text.eq("").to_numpy()
+        if bool(empty.any()):
+            raise PeriodError("missing period", [int(np.argmax(empty))])
+        ordinal, freqs = _parse_distinct(text, distinct, freq)
+    except PeriodError as exc:
+        lines = [labels.index[int(np.argmax(codes == code))] for code in exc.lines]
+        raise PeriodError(exc.detail, lines) from None
+    kinds = freqs.map({kind: code for code, kind in enumerate(FREQUENCIES)})
     return (
-        pd.Series(ordinal.to_numpy()[position], index=labels.index, dtype="Int64"),
-        pd.Series(freqs.to_numpy()[position], index=labels.index, dtype="str"),
+        ordinal.to_numpy(dtype="int64")[codes],
+        kinds.to_numpy(dtype="int8")[codes],
     )
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Codes numbering the distinct values in order of first appearance (−1 for missing),
+    and the distinct values (indexed by code)."""
+    if _arrow_text(values):
+        encoded = _dictionary_encoded(values)
+        return _indices(encoded), pd.Series(pd.array(encoded.dictionary, dtype="str"))
+    found, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
+    return found.astype("int64"), pd.Series(uniques, dtype=values.dtype)
+
+
+def _arrow_text(values: pd.Series) -> bool:
+    return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
+
+
+def _dictionary_encoded(values: pd.Series) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(pa.array(values.array))
+    return encoded.combine_chunks() if isinstance(encoded, pa.ChunkedArray) else encoded
+
+
+def _indices(encoded: Any) -> np.ndarray:
+    """A dictionary array's indices as int64, −1 for missing."""
+    indices = encoded.indices
+    if indices.null_count:
+        indices = indices.fill_null(-1)
+    codes: np.ndarray = indices.to_numpy(zero_copy_only=False).astype("int64")
+    return codes
+
+
+def _codes(values: pd.Series, sort: bool = False) -> np.ndarray:
+    """``pd.factorize`` codes (−1 for missing), through Arrow for Arrow-backed text."""
+    if _arrow_text(values):
+        encoded = _dictionary_encoded(values)
+        codes = _indices(encoded)
+        if sort and len(encoded.dictionary):
+            rank = np.argsort(np.argsort(encoded.dictionary.to_numpy(zero_copy_only=False)))
+            codes = rank[codes] if not encoded.null_count else np.where(codes >= 0, rank[codes], -1)
+        return codes
+    return pd.factorize(values, sort=sort, use_na_sentinel=True)[0].astype("int64")
+
+
+def _labelled(codes: np.ndarray, labels: Sequence[str | None]) -> Any:
+    """Text labels chosen by code (−1 or a ``None`` label gives a missing value), built in
+    Arrow: no Python string per row."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    indices = pa.array(codes, mask=codes < 0, type=pa.int32())
+    taken = pc.take(pa.array(list(labels), type=pa.string()), indices)
+    return pd.array(taken, dtype="str")
 
 
 def _parse_distinct(
@@ -224,10 +297,119 @@ def comparison_ordinal(ordinal: pd.Series, freqs: pd.Series, compare: str) -> pd
 
 
 def series_ids(frame: pd.DataFrame, keys: Sequence[str]) -> pd.Series:
-    """An integer per series (combination of ``keys``; missing keys form their own series)."""
-    if not keys:
-        return pd.Series(0, index=frame.index, dtype="int64")
-    return frame.groupby(list(keys), sort=True, dropna=False).ngroup().astype("int64")
+    """An integer per series (combination of ``keys``; missing keys form their own series),
+    numbered in the order of the sorted keys (missing last), as ``groupby(...).ngroup()``."""
+    dense = _dense(_series_codes(frame, keys))
+    return pd.Series(dense, index=frame.index, dtype="int64")
+
+
+def _series_codes(frame: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
+    """Integers that order the rows as their sorted keys do (missing last), equal exactly
+    for rows of one series; not necessarily consecutive."""
+    combined = np.zeros(len(frame), dtype="int64")
+    total = 1
+    for key in keys:
+        codes = _codes(frame[key], sort=True)
+        size = int(codes.max()) + 2 if len(codes) else 1  # room for missing, sorted last
+        if total * size >= 2**62:  # renumber densely before the product could overflow
+            combined = _dense(combined)
+            total = int(combined.max()) + 1 if len(combined) else 1
+        combined = combined * size + np.where(codes < 0, size - 1, codes)
+        total *= size
+    return combined
+
+
+def _dense(codes: np.ndarray) -> np.ndarray:
+    """``codes`` renumbered 0, 1, 2 … in their order."""
+    dense: np.ndarray = pd.factorize(codes, sort=True)[0].astype("int64")
+    return dense
+
+
+class _Arranged:
+    """A frame's rows in series-then-period order, as plain arrays (``order`` holds the
+    frame positions of the sorted rows). Built by ``_arrange``, which checks the series."""
+
+    def __init__(
+        self, order: np.ndarray, series: np.ndarray, ordinal: np.ndarray, freq: np.ndarray
+    ) -> None:
+        self.order = order
+        self.series = series
+        self.ordinal = ordinal
+        self.freq = freq
+        self.low = int(ordinal.min()) if len(ordinal) else 0
+        self.span = int(ordinal.max()) - self.low + 1 if len(ordinal) else 1
+        self.keys = series * self.span + (ordinal - self.low)
+        starts = np.ones(len(series), dtype=bool)
+        starts[1:] = series[1:] != series[:-1]
+        self.starts = starts
+        # Each row's position of its series' first row.
+        self.first = np.maximum.accumulate(np.where(starts, np.arange(len(series)), 0))
+
+    @property
+    def identity(self) -> bool:
+        return bool(len(self.order) == 0 or (self.order == np.arange(len(self.order))).all())
+
+    def in_order(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame``'s rows in this order (a shallow copy when they already are)."""
+        return frame.copy(deep=False) if self.identity else frame.take(self.order)
+
+    def lookup(self, target: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each row, the position (in this order) of the row of its series whose ordinal
+        is ``target``: (positions, found); positions are 0 where nothing is found."""
+        ok = valid & (target >= self.low)
+        wanted = self.series * self.span + (np.where(ok, target, self.low) - self.low)
+        position = np.searchsorted(self.keys, wanted)
+        position = np.minimum(position, max(len(self.keys) - 1, 0))
+        found = ok & (self.keys[position] == wanted) if len(self.keys) else ok
+        return np.where(found, position, 0), found
+
+    def restore(self, values: np.ndarray) -> np.ndarray:
+        """Values in this order back in the frame's order."""
+        if self.identity:
+            return values
+        back = np.empty_like(values)
+        back[self.order] = values
+        return back
+
+
+def _arrange(
+    frame: pd.DataFrame,
+    keys: Sequence[str],
+    period: str,
+    freq: str | None = None,
+    *,
+    check: bool = True,
+) -> _Arranged:
+    """Parse the periods, number the series, sort, and (``check``) check: one frequency per
+    series and one row per (series, period) (PeriodError naming the lines otherwise)."""
+    ordinal, codes = _period_codes(frame[period], freq)
+    series = _series_codes(frame, keys)
+    low = int(ordinal.min()) if len(ordinal) else 0
+    span = int(ordinal.max()) - low + 1 if len(ordinal) else 1
+    if len(series) and (int(series.max()) + 1) * span >= 2**62:
+        series = _dense(series)
+    sort_key = series * span + (ordinal - low)
+    if len(sort_key) and bool((sort_key[1:] < sort_key[:-1]).any()):
+        order = np.argsort(sort_key, kind="stable")
+    else:
+        order = np.arange(len(sort_key))
+    arranged = _Arranged(order, series[order], ordinal[order], codes[order])
+    if not check:
+        return arranged
+    same_series = ~arranged.starts[1:]
+    mixed = same_series & (arranged.freq[1:] != arranged.freq[:-1])
+    repeated = same_series & (arranged.ordinal[1:] == arranged.ordinal[:-1])
+    if bool(mixed.any()) or bool(repeated.any()):
+        # Rare: name the lines the way the messages always have.
+        _check_series(
+            frame,
+            list(keys),
+            pd.Series(series, index=frame.index),
+            pd.Series(ordinal, index=frame.index),
+            pd.Series(_labelled(codes, FREQUENCIES).to_numpy(), index=frame.index),
+            period,
+        )
+    return arranged
 
 
 def _check_series(
@@ -285,6 +467,7 @@ def period_change(
     rate: bool | pd.Series = False,
     freq: str | None = None,
     carry: Sequence[str] = (),
+    cumulative: bool = False,
 ) -> pd.DataFrame:
     """Each row's change against exactly its comparison period in the same series.
 
@@ -306,60 +489,106 @@ def period_change(
       ``missing value``, ``missing base``; ``<NA>`` for an ordinary change.
 
     Columns named in ``carry`` are also brought over from the comparison row, as
-    ``base_<column>``.
+    ``base_<column>``. With ``cumulative``, a last column ``cumulative_change_pct`` holds
+    ``cumulative_change`` (the change from the first period of the series with a value).
 
     Raises PeriodError for unreadable period labels, mixed frequencies in one series, or a
     duplicate (series, period), naming the lines (index labels) involved.
     """
-    keys = list(keys)
-    ordinal, freqs = parse_periods(frame[period], freq)
-    series = series_ids(frame, keys)
-    _check_series(frame, keys, series, ordinal, freqs, period)
-    work = frame.assign(
-        _series=series, _ordinal=ordinal, _target=comparison_ordinal(ordinal, freqs, compare)
-    )
-    work = work.sort_values(["_series", "_ordinal"], kind="mergesort")
+    arranged = _arrange(frame, keys, period, freq)
+    work = arranged.in_order(frame)
+    target, valid = _comparison_codes(arranged.ordinal, arranged.freq, compare)
+    position, found = arranged.lookup(target, valid)
     values = work[value].astype("Float64")
-    carried = [c for c in carry if c not in (period, value)]
-    base = work[["_series", "_ordinal", period]].assign(_value=values)
-    base = pd.concat([base, work[carried]], axis=1)
-    base.columns = pd.Index(
-        ["_series", "_target", "_base_period", "_base_value", *(f"base_{c}" for c in carried)]
+    number = values.to_numpy(dtype="float64", na_value=np.nan)
+    missing = values.isna().to_numpy()
+    base_number = np.where(found, number[position], np.nan)
+    base_missing = ~found | missing[position]
+    change = number - base_number
+    is_rate = _rate_mask(rate, frame.index)[arranged.order]
+    take = np.where(found, position, -1)
+    result = work
+    result["base_period"] = pd.Series(
+        work[period].array.take(take, allow_fill=True), index=work.index
     )
-    joined = work[["_series", "_target"]].merge(
-        base, on=["_series", "_target"], how="left", validate="many_to_one"
-    )
-    joined.index = work.index
-    base_value = joined["_base_value"].astype("Float64")
-    found = joined["_base_period"].notna()
-    change = values - base_value
-    is_rate = _rate_mask(rate, work.index)
-    result = work.drop(columns=["_series", "_ordinal", "_target"])
-    result["base_period"] = joined["_base_period"].where(found)
-    result["base_value"] = base_value
-    result["change"] = change
+    result["base_value"] = _floats(base_number, base_missing, work.index)
+    result["change"] = _floats(change, missing | base_missing, work.index)
     # Growth from zero is undefined; a negative base is measured by its size (see docstring).
-    result["change_pct"] = (change * 100 / base_value.abs()).where(base_value != 0)
-    result["change_pp"] = change.where(pd.Series(is_rate, index=work.index))
-    first_ordinal = work.groupby("_series", sort=False)["_ordinal"].transform("min")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = change * 100 / np.abs(base_number)
+    undefined = missing | base_missing | (base_number == 0)
+    result["change_pct"] = _floats(relative, undefined, work.index)
+    result["change_pp"] = _floats(change, missing | base_missing | ~is_rate, work.index)
+    first_ordinal = arranged.ordinal[arranged.first]
     # Before the series starts is ``first``; a period with no counterpart (29 Feb) is first
     # only when nothing comes before it.
-    before_start = (work["_target"] < first_ordinal).fillna(work["_ordinal"] == first_ordinal)
+    before_start = np.where(valid, target < first_ordinal, arranged.ordinal == first_ordinal)
+    known_base = found & ~base_missing
     # The first condition that holds names the row (np.select picks in order).
     conditions = [
-        values.isna().to_numpy(),
-        (~found & before_start).to_numpy(),
-        (~found).to_numpy(),
-        (found & base_value.isna()).to_numpy(),
-        base_value.eq(0).fillna(False).to_numpy(dtype=bool),
-        base_value.lt(0).fillna(False).to_numpy(dtype=bool),
+        missing,
+        ~found & before_start,
+        ~found,
+        found & base_missing,
+        known_base & (base_number == 0),
+        known_base & (base_number < 0),
     ]
     choices = [MISSING_VALUE, FIRST, GAP, MISSING_BASE, ZERO_BASE, NEGATIVE_BASE]
-    flag = pd.Series(np.select(conditions, choices, default=""), index=work.index, dtype="str")
-    result["flag"] = flag.where(flag != "")
-    for column in carried:
-        result[f"base_{column}"] = joined[f"base_{column}"]
+    codes = np.select(conditions, list(range(len(choices))), default=-1)
+    result["flag"] = pd.Series(_labelled(codes, choices), index=work.index)
+    for column in carried_columns(carry, period, value):
+        result[f"base_{column}"] = pd.Series(
+            _take_with_missing(work[column], take), index=work.index
+        )
+    if cumulative:
+        change, undefined = _cumulative(arranged, number, missing)
+        result["cumulative_change_pct"] = _floats(change, undefined, work.index)
     return result
+
+
+def carried_columns(carry: Sequence[str], period: str, value: str) -> list[str]:
+    """The ``carry`` columns of ``period_change`` that are brought over from the base row."""
+    return [c for c in carry if c not in (period, value)]
+
+
+def _take_with_missing(column: pd.Series, take: np.ndarray) -> Any:
+    """``column``'s values at ``take`` (−1: missing), keeping the dtype where it can hold a
+    missing value (bool becomes ``boolean``, int64 ``Int64``)."""
+    array = column.array
+    if column.dtype == "bool":
+        array = pd.array(column.to_numpy(), dtype="boolean")
+    elif pd.api.types.is_integer_dtype(column.dtype) and column.dtype.kind in "iu":
+        array = pd.array(column.to_numpy(), dtype="Int64")
+    return array.take(take, allow_fill=True)
+
+
+def _floats(values: np.ndarray, missing: np.ndarray, index: pd.Index) -> pd.Series:
+    """A nullable Float64 column from numbers and a mask of missing ones."""
+    clean = np.where(missing, 0.0, values)
+    return pd.Series(pd.arrays.FloatingArray(clean, missing.copy()), index=index)
+
+
+def _comparison_codes(
+    ordinal: np.ndarray, freq: np.ndarray, compare: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """``comparison_ordinal`` over arrays (``freq`` as codes): (target ordinals, valid)."""
+    if compare not in COMPARISONS:
+        raise ValueError(f"compare must be one of {', '.join(COMPARISONS)}, got {compare!r}")
+    valid = np.ones(len(ordinal), dtype=bool)
+    if compare == "prev":
+        return ordinal - 1, valid
+    target = ordinal - _PER_YEAR_BY_CODE[freq]
+    dated = freq == _DAY_CODE
+    if bool(dated.any()):
+        days = ordinal[dated].astype("datetime64[D]")
+        months = days.astype("datetime64[M]")
+        day_of_month = (days - months).astype("int64")
+        earlier = (months - np.timedelta64(12, "M")).astype("datetime64[D]") + day_of_month
+        # 29 February has no date a year earlier: the day would spill into March.
+        spilled = earlier.astype("datetime64[M]") != (months - np.timedelta64(12, "M"))
+        target[dated] = earlier.astype("int64")
+        valid[dated] = ~spilled
+    return target, valid
 
 
 def _rate_mask(rate: bool | pd.Series, index: pd.Index) -> np.ndarray:
@@ -424,14 +653,27 @@ def complete_with_reported(
     other columns are empty except the keys) with ``value`` filled in and two columns:
     ``origin`` (``level``, ``index base``, ``chained``, ``derived``; ``<NA>`` for a row with
     neither a value nor a usable change) and ``index_base`` (the base period label of an
-    index row). Raises PeriodError as ``period_change`` does.
+    index row). Raises PeriodError as ``period_change`` does when there is a reported
+    change (without one, the rows come back as given, their values as levels).
     """
     keys = list(keys)
-    ordinal, freqs = parse_periods(frame[period], freq)
-    series = series_ids(frame, keys)
-    _check_series(frame, keys, series, ordinal, freqs, period)
-    values = frame[value].astype("Float64")
     rates = frame[reported].astype("Float64")
+    if not bool(rates.notna().any()):
+        # Nothing to chain, derive or place: every value is a level as given (the periods
+        # are not even read: ``period_change`` checks them).
+        result = frame.copy(deep=False)
+        result[value] = result[value].astype("Float64")
+        level = np.where(result[value].notna().to_numpy(), 0, -1)
+        result["origin"] = pd.Series(_labelled(level, [LEVEL]), index=result.index)
+        result["index_base"] = pd.Series(
+            _labelled(np.full(len(result), -1), [None]), index=result.index
+        )
+        return result
+    arranged = _arrange(frame, keys, period, freq)
+    ordinal = pd.Series(arranged.restore(arranged.ordinal), index=frame.index, dtype="Int64")
+    freqs = pd.Series(_labelled(arranged.restore(arranged.freq), FREQUENCIES), index=frame.index)
+    series = pd.Series(arranged.restore(arranged.series), index=frame.index, dtype="int64")
+    values = frame[value].astype("Float64")
     target = comparison_ordinal(ordinal, freqs, "yoy")
     work = pd.DataFrame(
         {"series": series, "ordinal": ordinal, "freq": freqs, "target": target, "value": values},
@@ -538,6 +780,8 @@ def reported_consistency(
     """
     from jdcli.metrics.precision import change_consistent
 
+    if not bool(changes[reported].notna().any()):
+        return pd.Series(pd.NA, index=changes.index, dtype="boolean")
     given = changes["origin"].eq(LEVEL) & changes["base_origin"].eq(LEVEL)
     checkable = (given & changes[reported].notna()).fillna(False).astype(bool)
     rows = changes.loc[checkable]
@@ -569,6 +813,10 @@ def combined_flags(changes: pd.DataFrame, consistent: pd.Series | None = None) -
         else pd.Series(pd.NA, index=changes.index, dtype="boolean")
     )
     engine = changes["flag"]
+    if not bool(verdict.notna().any()) and not bool(
+        origin.isin([INDEX_BASE, CHAINED, DERIVED]).any()
+    ):
+        return engine  # every value a given level, nothing checked: the engine's flags
     conditions = [
         origin.eq(INDEX_BASE).fillna(False).to_numpy(dtype=bool),
         origin.eq(CHAINED).fillna(False).to_numpy(dtype=bool),
@@ -586,10 +834,13 @@ def combined_flags(changes: pd.DataFrame, consistent: pd.Series | None = None) -
 
 
 def _ordered(frame: pd.DataFrame, keys: Sequence[str], period: str) -> pd.DataFrame:
-    ordinal, freqs = parse_periods(frame[period])
-    return frame.assign(
-        _series=series_ids(frame, keys), _ordinal=ordinal, _years=ordinal_years(ordinal, freqs)
-    ).sort_values(["_series", "_ordinal"], kind="mergesort")
+    arranged = _arrange(frame, keys, period, check=False)
+    work = arranged.in_order(frame)
+    ordinal = pd.Series(arranged.ordinal, index=work.index, dtype="Int64")
+    freqs = pd.Series(_labelled(arranged.freq, FREQUENCIES), index=work.index)
+    return work.assign(
+        _series=arranged.series, _ordinal=ordinal, _years=ordinal_years(ordinal, freqs)
+    )
 
 
 def cumulative_change(
@@ -601,15 +852,37 @@ def cumulative_change(
     where the first value is 0; a negative first value is divided by its size, as in
     ``period_change``. Aligned to ``frame``'s index.
     """
-    work = _ordered(frame, keys, period)
-    values = work[value].astype("Float64")
-    first = values.groupby(work["_series"], sort=False).transform("first")
-    first_period = (
-        work["_ordinal"].where(values.notna()).groupby(work["_series"], sort=False).transform("min")
-    )
-    change = ((values - first) * 100 / first.abs()).where(first != 0)
-    change = change.where(work["_ordinal"] != first_period)
-    return change.reindex(frame.index)
+    arranged = _arrange(frame, keys, period, check=False)
+    values = frame[value].astype("Float64")
+    number = values.to_numpy(dtype="float64", na_value=np.nan)[arranged.order]
+    missing = values.isna().to_numpy()[arranged.order]
+    change, undefined = _cumulative(arranged, number, missing)
+    return _floats(arranged.restore(change), arranged.restore(undefined), frame.index)
+
+
+def _cumulative(
+    arranged: _Arranged, number: np.ndarray, missing: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``cumulative_change`` over arranged values: (changes, undefined)."""
+    size = len(number)
+    if not size:
+        return number.copy(), missing.copy()
+    # The first row with a value in each series (rows are in period order within a series).
+    if bool(missing.any()):
+        candidate = np.where(missing, size, np.arange(size))
+        starts = np.flatnonzero(arranged.starts)
+        first_row = np.minimum.reduceat(candidate, starts)
+        first_row = np.repeat(first_row, np.diff(np.append(starts, size)))
+    else:
+        first_row = arranged.first
+    has_first = first_row < size
+    at = np.where(has_first, first_row, 0)
+    first = np.where(has_first, number[at], np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change = (number - first) * 100 / np.abs(first)
+    first_period = arranged.ordinal == arranged.ordinal[at]
+    undefined = missing | ~has_first | (first == 0) | (has_first & first_period)
+    return change, undefined
 
 
 def index_to(
