@@ -236,18 +236,39 @@ def to_delimited(frame: pd.DataFrame, stream: TextIO, options: RenderOptions, se
         return
     import pyarrow as pa
 
-    stream.write(sep.join(_quote(c, sep) for c in header) + "\n")
-    for start in range(0, len(frame), _ROWS_PER_WRITE):
-        block = frame.iloc[start : start + _ROWS_PER_WRITE]
+    def rows(block: pd.DataFrame) -> Any:
         try:
-            data = _unquoted_rows(block, sep, options.excel)
+            return _unquoted_rows(block, sep, options.excel)
         except pa.ArrowInvalid:
-            data = _quoted_rows(block, sep, options.excel)
-        _write_utf8(stream, data)
+            return _quoted_rows(block, sep, options.excel)
+
+    stream.write(sep.join(_quote(c, sep) for c in header) + "\n")
+    blocks = (
+        frame.iloc[start : start + _ROWS_PER_WRITE]
+        for start in range(0, len(frame), _ROWS_PER_WRITE)
+    )
+    if len(frame) <= _ROWS_PER_WRITE:
+        for block in blocks:
+            _write_utf8(stream, rows(block))
+        return
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    # Arrow formats a block without holding the GIL: blocks are formatted on two threads and
+    # written in order, with at most one waiting per thread.
+    with ThreadPoolExecutor(max_workers=_WRITER_THREADS) as pool:
+        pending: list[Future[Any]] = []
+        for block in blocks:
+            if len(pending) == _WRITER_THREADS:
+                _write_utf8(stream, pending.pop(0).result())
+            pending.append(pool.submit(rows, block))
+        for future in pending:
+            _write_utf8(stream, future.result())
 
 
 #: Rows converted and written at a time by ``to_delimited`` (bounds the memory it takes).
 _ROWS_PER_WRITE = 200_000
+#: Blocks ``to_delimited`` formats at once.
+_WRITER_THREADS = 2
 
 
 def _single_column(
