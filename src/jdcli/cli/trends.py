@@ -402,7 +402,7 @@ def read_figures(
     fast = plain_numbers(raw) if len(raw) else raw.astype("float64")
     # A plain number has no approximate mark, no %, no separator.
     slow = fast.isna().to_numpy() | raw.isna().to_numpy()
-    value = pd.Series(fast, index=frame.index).astype("Float64")
+    value = fast.astype("Float64")
     approximate = pd.Series(False, index=frame.index)
     percent = pd.Series(False, index=frame.index)
     if bool(slow.any()):

@@ -83,7 +83,7 @@ def plain_numbers(raw: pd.Series) -> pd.Series:
             pass
         else:
             numbers = converted.to_numpy(zero_copy_only=False)
-            return pd.Series(numbers, index=raw.index, dtype="float64", name=raw.name)
+            return pd.Series(numbers, index=raw.index, dtype="float64", name=raw.name, copy=False)
     return pd.to_numeric(raw, errors="coerce").astype("float64")
 
 

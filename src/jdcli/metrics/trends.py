@@ -86,8 +86,8 @@ def parse_periods(labels: pd.Series, freq: str | None = None) -> tuple[pd.Series
     """
     ordinal, codes = _period_codes(labels, freq)
     return (
-        pd.Series(ordinal, index=labels.index, dtype="Int64"),
-        pd.Series(_labelled(codes, FREQUENCIES), index=labels.index),
+        pd.Series(ordinal, index=labels.index, dtype="Int64", copy=False),
+        pd.Series(_labelled(codes, FREQUENCIES), index=labels.index, copy=False),
     )
 
 
@@ -300,7 +300,7 @@ def series_ids(frame: pd.DataFrame, keys: Sequence[str]) -> pd.Series:
     """An integer per series (combination of ``keys``; missing keys form their own series),
     numbered in the order of the sorted keys (missing last), as ``groupby(...).ngroup()``."""
     dense = _dense(_series_codes(frame, keys))
-    return pd.Series(dense, index=frame.index, dtype="int64")
+    return pd.Series(dense, index=frame.index, dtype="int64", copy=False)
 
 
 def _series_codes(frame: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
@@ -509,7 +509,7 @@ def period_change(
     take = np.where(found, position, -1)
     result = work
     result["base_period"] = pd.Series(
-        work[period].array.take(take, allow_fill=True), index=work.index
+        work[period].array.take(take, allow_fill=True), index=work.index, copy=False
     )
     result["base_value"] = _floats(base_number, base_missing, work.index)
     result["change"] = _floats(change, missing | base_missing, work.index)
@@ -535,10 +535,10 @@ def period_change(
     ]
     choices = [MISSING_VALUE, FIRST, GAP, MISSING_BASE, ZERO_BASE, NEGATIVE_BASE]
     codes = np.select(conditions, list(range(len(choices))), default=-1)
-    result["flag"] = pd.Series(_labelled(codes, choices), index=work.index)
+    result["flag"] = pd.Series(_labelled(codes, choices), index=work.index, copy=False)
     for column in carried_columns(carry, period, value):
         result[f"base_{column}"] = pd.Series(
-            _take_with_missing(work[column], take), index=work.index
+            _take_with_missing(work[column], take), index=work.index, copy=False
         )
     if cumulative:
         change, undefined = _cumulative(arranged, number, missing)
@@ -565,7 +565,7 @@ def _take_with_missing(column: pd.Series, take: np.ndarray) -> Any:
 def _floats(values: np.ndarray, missing: np.ndarray, index: pd.Index) -> pd.Series:
     """A nullable Float64 column from numbers and a mask of missing ones."""
     clean = np.where(missing, 0.0, values)
-    return pd.Series(pd.arrays.FloatingArray(clean, missing.copy()), index=index)
+    return pd.Series(pd.arrays.FloatingArray(clean, missing.copy()), index=index, copy=False)
 
 
 def _comparison_codes(
@@ -664,9 +664,9 @@ def complete_with_reported(
         result = frame.copy(deep=False)
         result[value] = result[value].astype("Float64")
         level = np.where(result[value].notna().to_numpy(), 0, -1)
-        result["origin"] = pd.Series(_labelled(level, [LEVEL]), index=result.index)
+        result["origin"] = pd.Series(_labelled(level, [LEVEL]), index=result.index, copy=False)
         result["index_base"] = pd.Series(
-            _labelled(np.full(len(result), -1), [None]), index=result.index
+            _labelled(np.full(len(result), -1), [None]), index=result.index, copy=False
         )
         return result
     arranged = _arrange(frame, keys, period, freq)
@@ -836,8 +836,8 @@ def combined_flags(changes: pd.DataFrame, consistent: pd.Series | None = None) -
 def _ordered(frame: pd.DataFrame, keys: Sequence[str], period: str) -> pd.DataFrame:
     arranged = _arrange(frame, keys, period, check=False)
     work = arranged.in_order(frame)
-    ordinal = pd.Series(arranged.ordinal, index=work.index, dtype="Int64")
-    freqs = pd.Series(_labelled(arranged.freq, FREQUENCIES), index=work.index)
+    ordinal = pd.Series(arranged.ordinal, index=work.index, dtype="Int64", copy=False)
+    freqs = pd.Series(_labelled(arranged.freq, FREQUENCIES), index=work.index, copy=False)
     return work.assign(
         _series=arranged.series, _ordinal=ordinal, _years=ordinal_years(ordinal, freqs)
     )
