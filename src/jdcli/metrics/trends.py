@@ -326,46 +326,62 @@ def _dense(codes: np.ndarray) -> np.ndarray:
 
 
 class _Arranged:
-    """A frame's rows in series-then-period order, as plain arrays (``order`` holds the
-    frame positions of the sorted rows). Built by ``_arrange``, which checks the series."""
+    """A frame's rows in series-then-period order, as plain arrays. ``order`` holds the
+    frame positions of the sorted rows, or is None when the frame is in that order already
+    (a file sorted by series and period costs no copies). Built by ``_arrange``."""
 
     def __init__(
-        self, order: np.ndarray, series: np.ndarray, ordinal: np.ndarray, freq: np.ndarray
+        self,
+        order: np.ndarray | None,
+        series: np.ndarray,
+        ordinal: np.ndarray,
+        freq: np.ndarray,
+        keys: np.ndarray,
+        low: int,
+        span: int,
     ) -> None:
         self.order = order
         self.series = series
         self.ordinal = ordinal
         self.freq = freq
-        self.low = int(ordinal.min()) if len(ordinal) else 0
-        self.span = int(ordinal.max()) - self.low + 1 if len(ordinal) else 1
-        self.keys = series * self.span + (ordinal - self.low)
+        self.keys = keys  # series × span + (ordinal − low): sorted, unique once checked
+        self.low = low
+        self.span = span
         starts = np.ones(len(series), dtype=bool)
         starts[1:] = series[1:] != series[:-1]
         self.starts = starts
         # Each row's position of its series' first row.
-        self.first = np.maximum.accumulate(np.where(starts, np.arange(len(series)), 0))
+        first = np.arange(len(series))
+        first[~starts] = 0
+        self.first = np.maximum.accumulate(first, out=first) if len(first) else first
 
     @property
     def identity(self) -> bool:
-        return bool(len(self.order) == 0 or (self.order == np.arange(len(self.order))).all())
+        return self.order is None
+
+    def sorted(self, values: np.ndarray) -> np.ndarray:
+        """Values in the frame's order, in this order."""
+        return values if self.order is None else values[self.order]
 
     def in_order(self, frame: pd.DataFrame) -> pd.DataFrame:
         """``frame``'s rows in this order (a shallow copy when they already are)."""
-        return frame.copy(deep=False) if self.identity else frame.take(self.order)
+        return frame.copy(deep=False) if self.order is None else frame.take(self.order)
 
     def lookup(self, target: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each row, the position (in this order) of the row of its series whose ordinal
-        is ``target``: (positions, found); positions are 0 where nothing is found."""
+        is ``target``: (positions, found); a position where nothing is found is arbitrary."""
         ok = valid & (target >= self.low)
-        wanted = self.series * self.span + (np.where(ok, target, self.low) - self.low)
+        wanted = np.where(ok, target, self.low)
+        wanted -= self.low
+        wanted += self.series * self.span
         position = np.searchsorted(self.keys, wanted)
-        position = np.minimum(position, max(len(self.keys) - 1, 0))
+        np.minimum(position, max(len(self.keys) - 1, 0), out=position)
         found = ok & (self.keys[position] == wanted) if len(self.keys) else ok
-        return np.where(found, position, 0), found
+        return position, found
 
     def restore(self, values: np.ndarray) -> np.ndarray:
         """Values in this order back in the frame's order."""
-        if self.identity:
+        if self.order is None:
             return values
         back = np.empty_like(values)
         back[self.order] = values
@@ -388,12 +404,16 @@ def _arrange(
     span = int(ordinal.max()) - low + 1 if len(ordinal) else 1
     if len(series) and (int(series.max()) + 1) * span >= 2**62:
         series = _dense(series)
-    sort_key = series * span + (ordinal - low)
+    sort_key = series * span
+    sort_key += ordinal
+    sort_key -= low
     if len(sort_key) and bool((sort_key[1:] < sort_key[:-1]).any()):
         order = np.argsort(sort_key, kind="stable")
+        arranged = _Arranged(
+            order, series[order], ordinal[order], codes[order], sort_key[order], low, span
+        )
     else:
-        order = np.arange(len(sort_key))
-    arranged = _Arranged(order, series[order], ordinal[order], codes[order])
+        arranged = _Arranged(None, series, ordinal, codes, sort_key, low, span)
     if not check:
         return arranged
     same_series = ~arranged.starts[1:]
@@ -497,32 +517,40 @@ def period_change(
     """
     arranged = _arrange(frame, keys, period, freq)
     work = arranged.in_order(frame)
+    index = work.index
     target, valid = _comparison_codes(arranged.ordinal, arranged.freq, compare)
     position, found = arranged.lookup(target, valid)
     values = work[value].astype("Float64")
     number = values.to_numpy(dtype="float64", na_value=np.nan)
     missing = values.isna().to_numpy()
-    base_number = np.where(found, number[position], np.nan)
-    base_missing = ~found | missing[position]
-    change = number - base_number
-    is_rate = _rate_mask(rate, frame.index)[arranged.order]
+    del values
+    # Arrays are built in place where they can be and dropped once used: on a long file
+    # each is tens of megabytes.
+    base_number = number[position]
+    base_number[~found] = np.nan
+    base_missing = missing[position]
+    base_missing |= ~found
     take = np.where(found, position, -1)
+    del position
+    change = number - base_number
+    unknown = missing | base_missing
     result = work
     result["base_period"] = pd.Series(
-        work[period].array.take(take, allow_fill=True), index=work.index, copy=False
+        work[period].array.take(take, allow_fill=True), index=index, copy=False
     )
-    result["base_value"] = _floats(base_number, base_missing, work.index)
-    result["change"] = _floats(change, missing | base_missing, work.index)
+    is_rate = arranged.sorted(_rate_mask(rate, frame.index))
+    change_pp = _floats(np.where(is_rate, change, 0.0), unknown | ~is_rate, index)
+    del is_rate
     # Growth from zero is undefined; a negative base is measured by its size (see docstring).
     with np.errstate(divide="ignore", invalid="ignore"):
-        relative = change * 100 / np.abs(base_number)
-    undefined = missing | base_missing | (base_number == 0)
-    result["change_pct"] = _floats(relative, undefined, work.index)
-    result["change_pp"] = _floats(change, missing | base_missing | ~is_rate, work.index)
+        relative = change * 100
+        relative /= np.abs(base_number)
+    change_pct = _floats(relative, unknown | (base_number == 0), index)
     first_ordinal = arranged.ordinal[arranged.first]
     # Before the series starts is ``first``; a period with no counterpart (29 Feb) is first
     # only when nothing comes before it.
     before_start = np.where(valid, target < first_ordinal, arranged.ordinal == first_ordinal)
+    del first_ordinal, target, valid
     known_base = found & ~base_missing
     # The first condition that holds names the row (np.select picks in order).
     conditions = [
@@ -533,16 +561,24 @@ def period_change(
         known_base & (base_number == 0),
         known_base & (base_number < 0),
     ]
+    del before_start, known_base
     choices = [MISSING_VALUE, FIRST, GAP, MISSING_BASE, ZERO_BASE, NEGATIVE_BASE]
-    codes = np.select(conditions, list(range(len(choices))), default=-1)
-    result["flag"] = pd.Series(_labelled(codes, choices), index=work.index, copy=False)
+    codes = np.select(conditions, [np.int8(i) for i in range(len(choices))], np.int8(-1))
+    del conditions
+    flag = pd.Series(_labelled(codes, choices), index=index, copy=False)
+    del codes
+    result["base_value"] = _floats(base_number, base_missing, index)
+    result["change"] = _floats(change, unknown, index)
+    result["change_pct"] = change_pct
+    result["change_pp"] = change_pp
+    result["flag"] = flag
     for column in carried_columns(carry, period, value):
         result[f"base_{column}"] = pd.Series(
-            _take_with_missing(work[column], take), index=work.index, copy=False
+            _take_with_missing(work[column], take), index=index, copy=False
         )
     if cumulative:
-        change, undefined = _cumulative(arranged, number, missing)
-        result["cumulative_change_pct"] = _floats(change, undefined, work.index)
+        cumulative_pct, undefined = _cumulative(arranged, number, missing)
+        result["cumulative_change_pct"] = _floats(cumulative_pct, undefined, index)
     return result
 
 
@@ -563,9 +599,9 @@ def _take_with_missing(column: pd.Series, take: np.ndarray) -> Any:
 
 
 def _floats(values: np.ndarray, missing: np.ndarray, index: pd.Index) -> pd.Series:
-    """A nullable Float64 column from numbers and a mask of missing ones."""
-    clean = np.where(missing, 0.0, values)
-    return pd.Series(pd.arrays.FloatingArray(clean, missing.copy()), index=index, copy=False)
+    """A nullable Float64 column from numbers and a mask of missing ones. Both arrays become
+    the column's own: pass arrays nothing else holds (a masked value's number is ignored)."""
+    return pd.Series(pd.arrays.FloatingArray(values, missing), index=index, copy=False)
 
 
 def _comparison_codes(
@@ -854,8 +890,8 @@ def cumulative_change(
     """
     arranged = _arrange(frame, keys, period, check=False)
     values = frame[value].astype("Float64")
-    number = values.to_numpy(dtype="float64", na_value=np.nan)[arranged.order]
-    missing = values.isna().to_numpy()[arranged.order]
+    number = arranged.sorted(values.to_numpy(dtype="float64", na_value=np.nan))
+    missing = arranged.sorted(values.isna().to_numpy())
     change, undefined = _cumulative(arranged, number, missing)
     return _floats(arranged.restore(change), arranged.restore(undefined), frame.index)
 
