@@ -3,6 +3,7 @@ no command imports pydantic."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -52,3 +53,16 @@ def test_a_command_imports_no_pydantic() -> None:
     )
     last = result.stderr.strip().splitlines()[-1]
     assert last == "exit=0 heavy=numpy,pandas,pyarrow", result.stderr
+
+
+def test_arrow_keeps_freed_memory_unless_the_user_says_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from jdcli.cli import keep_arrow_memory
+
+    monkeypatch.delenv("MIMALLOC_PURGE_DELAY", raising=False)
+    keep_arrow_memory()
+    assert os.environ["MIMALLOC_PURGE_DELAY"] == "-1"
+    monkeypatch.setenv("MIMALLOC_PURGE_DELAY", "25")
+    keep_arrow_memory()
+    assert os.environ["MIMALLOC_PURGE_DELAY"] == "25"
