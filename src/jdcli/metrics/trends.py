@@ -283,17 +283,13 @@ def comparison_ordinal(ordinal: pd.Series, freqs: pd.Series, compare: str) -> pd
     ``yoy``: the same period one year earlier (2017-05 → 2016-05; a date → the same day of the
     previous year, none for 29 February). ``prev``: the immediately preceding period.
     """
-    if compare not in COMPARISONS:
-        raise ValueError(f"compare must be one of {', '.join(COMPARISONS)}, got {compare!r}")
-    if compare == "prev":
-        return ordinal - 1
-    target = (ordinal - _per_year(freqs)).astype("Int64")
-    dated = freqs.eq("day")
-    if bool(dated.any()):
-        dates = _EPOCH + pd.to_timedelta(ordinal[dated].astype("int64"), unit="D")
-        earlier = _dates(dates.dt.year - 1, dates.dt.month, dates.dt.day)
-        target.loc[dated] = _day_numbers(earlier)  # 29 Feb has no date a year earlier: <NA>
-    return target
+    kinds = freqs.map({kind: code for code, kind in enumerate(FREQUENCIES)})
+    unknown = (ordinal.isna() | kinds.isna()).to_numpy()
+    target, valid = _comparison_codes(
+        ordinal.fillna(0).to_numpy(dtype="int64"), kinds.fillna(0).to_numpy(dtype="int8"), compare
+    )
+    result = pd.Series(target, index=ordinal.index, dtype="Int64")
+    return result.mask(pd.Series(unknown | ~valid, index=ordinal.index))
 
 
 def series_ids(frame: pd.DataFrame, keys: Sequence[str]) -> pd.Series:
