@@ -351,10 +351,6 @@ class _Arranged:
         first[~starts] = 0
         self.first = np.maximum.accumulate(first, out=first) if len(first) else first
 
-    @property
-    def identity(self) -> bool:
-        return self.order is None
-
     def sorted(self, values: np.ndarray) -> np.ndarray:
         """Values in the frame's order, in this order."""
         return values if self.order is None else values[self.order]
