@@ -161,31 +161,13 @@ def machine_strings(series: pd.Series) -> list[str]:
 
 
 def _machine_floats(values: Any) -> list[str]:
-    """``format_machine`` over a float64 array, vectorised: integral values via int64, values
-    of ordinary size via Arrow's shortest round-trip formatting (the same digits as ``repr``
-    there), the rest (tiny, huge, exponent forms) via ``repr`` itself."""
-    import numpy as np
+    """``format_machine`` over a float64 array: the Arrow form the CSV writer uses
+    (``_arrow_floats``) as text, empty where undefined."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    cells = np.full(len(values), "", dtype=object)
-    finite = np.isfinite(values)
-    magnitude = np.abs(np.where(finite, values, 0.0))
-    integral = finite & (values == np.trunc(np.where(finite, values, 0.0))) & (magnitude < 2**53)
-    if integral.any():
-        whole = pa.array(values[integral].astype(np.int64))
-        cells[integral] = pc.cast(whole, pa.string()).to_numpy(zero_copy_only=False)
-    ordinary = finite & ~integral & (magnitude >= 1e-4) & (magnitude < 1e9)
-    if ordinary.any():
-        text = pc.cast(pa.array(values[ordinary]), pa.string()).to_numpy(zero_copy_only=False)
-        cells[ordinary] = text
-    rest = finite & ~integral & ~ordinary
-    exponent = np.zeros(len(values), dtype=bool)
-    if ordinary.any():
-        exponent[ordinary] = np.char.find(cells[ordinary].astype(str), "e") >= 0
-    for index in np.flatnonzero(rest | exponent).tolist():
-        cells[index] = format_machine(float(values[index]))
-    return list(cells.tolist())
+    text = pc.cast(_arrow_floats(values), pa.string()).fill_null("")
+    return list(text.to_pylist())
 
 
 def machine_value(value: Any) -> Any:
