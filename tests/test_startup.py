@@ -55,14 +55,18 @@ def test_a_command_imports_no_pydantic() -> None:
     assert last == "exit=0 heavy=numpy,pandas,pyarrow", result.stderr
 
 
-def test_arrow_keeps_freed_memory_unless_the_user_says_otherwise(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize(
+    ("name", "ours", "users"),
+    [("MIMALLOC_PURGE_DELAY", "-1", "25"), ("NUMPY_MADVISE_HUGEPAGE", "0", "1")],
+)
+def test_memory_settings_apply_unless_the_user_says_otherwise(
+    monkeypatch: pytest.MonkeyPatch, name: str, ours: str, users: str
 ) -> None:
-    from jdcli.cli import keep_arrow_memory
+    from jdcli.cli import tune_memory
 
-    monkeypatch.delenv("MIMALLOC_PURGE_DELAY", raising=False)
-    keep_arrow_memory()
-    assert os.environ["MIMALLOC_PURGE_DELAY"] == "-1"
-    monkeypatch.setenv("MIMALLOC_PURGE_DELAY", "25")
-    keep_arrow_memory()
-    assert os.environ["MIMALLOC_PURGE_DELAY"] == "25"
+    monkeypatch.delenv(name, raising=False)
+    tune_memory()
+    assert os.environ[name] == ours
+    monkeypatch.setenv(name, users)
+    tune_memory()
+    assert os.environ[name] == users
