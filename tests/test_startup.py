@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -55,18 +56,32 @@ def test_a_command_imports_no_pydantic() -> None:
     assert last == "exit=0 heavy=numpy,pandas,pyarrow", result.stderr
 
 
-@pytest.mark.parametrize(
-    ("name", "ours", "users"),
-    [("MIMALLOC_PURGE_DELAY", "-1", "25"), ("NUMPY_MADVISE_HUGEPAGE", "0", "1")],
-)
-def test_memory_settings_apply_unless_the_user_says_otherwise(
-    monkeypatch: pytest.MonkeyPatch, name: str, ours: str, users: str
+def test_arrow_keeps_freed_memory_unless_the_user_says_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from jdcli.cli import tune_memory
+    from jdcli.cli import keep_arrow_memory
 
-    monkeypatch.delenv(name, raising=False)
-    tune_memory()
-    assert os.environ[name] == ours
-    monkeypatch.setenv(name, users)
-    tune_memory()
-    assert os.environ[name] == users
+    monkeypatch.delenv("MIMALLOC_PURGE_DELAY", raising=False)
+    keep_arrow_memory()
+    assert os.environ["MIMALLOC_PURGE_DELAY"] == "-1"
+    monkeypatch.setenv("MIMALLOC_PURGE_DELAY", "25")
+    keep_arrow_memory()
+    assert os.environ["MIMALLOC_PURGE_DELAY"] == "25"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="transparent huge pages are Linux's")
+def test_a_command_runs_without_transparent_huge_pages(tmp_path: Path) -> None:
+    # The setting is the process's own: read it back in a child that ran a command.
+    script = (
+        "import ctypes, sys\n"
+        "from jdcli.cli import app\n"
+        "try:\n"
+        "    app(['datasets'], prog_name='jdcli')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(ctypes.CDLL(None).prctl(42, 0, 0, 0, 0), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=tmp_path
+    )
+    assert result.stderr.strip().splitlines()[-1] == "1", result.stderr

@@ -37,6 +37,33 @@ def _root(
     ] = False,
 ) -> None:
     """Drug-control program statistics from CSV."""
+    without_huge_pages()
+
+
+def without_huge_pages() -> None:
+    """Ask Linux not to back this process's memory with transparent huge pages.
+
+    numpy and Arrow's allocator ask for them on large blocks; each first touch then zeroes
+    2 MB at once, and on the benchmark machine that made the 1.93M-row trends run slow and
+    erratic: over 6 alternating runs, median 3.61 s → 3.27 s, system time 1.61 s → 0.87 s
+    (occupancy, which streams, was unchanged). A command touches most of its memory once,
+    so huge pages save little. Called before each command (not for ``jdcli --help``);
+    elsewhere than Linux, or if the call fails, nothing changes.
+    """
+    import sys
+
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_THP_DISABLE, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+_PR_SET_THP_DISABLE = 41  # <linux/prctl.h>
 
 
 COMMAND_MODULES = ("occupancy", "trends", "staffing", "verify", "report", "datasets")
@@ -58,24 +85,20 @@ _register()
 
 def main() -> None:
     """Console-script entry point."""
-    tune_memory()
+    keep_arrow_memory()
     app(prog_name="jdcli")
 
 
-def tune_memory() -> None:
-    """Memory settings for one short process over large arrays, made before numpy and
-    pyarrow are imported (they read them when they load); the user's own settings win.
+def keep_arrow_memory() -> None:
+    """Let Arrow's allocator keep freed memory for reuse while this process runs.
 
-    - Arrow's allocator (mimalloc) keeps freed memory for reuse while the process runs
-      (``MIMALLOC_PURGE_DELAY=-1``). By default it hands memory back after 10 ms, so the
-      next large block starts on fresh pages the kernel must zero first: on the 1.93M-row
-      trends benchmark, median 3.40 s → 2.49 s, the same output and peak memory.
-    - numpy does not ask for transparent huge pages (``NUMPY_MADVISE_HUGEPAGE=0``). Each
-      huge-page fault zeroes 2 MB at once, and the time it takes varied widely between runs
-      on the benchmark machine: trends median 2.84 s → 2.50 s over 6 alternating runs,
-      system time 1.07 s → 0.49 s (occupancy, which streams, was unchanged).
+    By default it (mimalloc) hands freed memory back to the system, so the next large block
+    starts on fresh pages that the kernel must zero first; on the 1.93M-row trends benchmark
+    that was most of the run's system time (median 3.40 s → 2.49 s without it, the same
+    output and peak memory). A jdcli command is one short process, so the memory is kept
+    until it ends. Set before pyarrow is imported (it reads the option when it loads); the
+    user's own ``MIMALLOC_PURGE_DELAY`` wins.
     """
     import os
 
     os.environ.setdefault("MIMALLOC_PURGE_DELAY", "-1")
-    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
