@@ -226,6 +226,37 @@ def test_tab_separated_quotes_tabs_not_commas() -> None:
     assert text == 'a\tb\nx,y\t1\n"x\ty"\t2\n'
 
 
+@given(
+    floats=st.lists(st.one_of(FLOATS, st.none()), min_size=1, max_size=4),
+    ints=st.lists(st.one_of(st.integers(-(2**63), 2**63 - 1), st.none()), min_size=1, max_size=4),
+    picks=st.lists(st.integers(0, 3), min_size=8, max_size=40),
+    kinds=st.tuples(st.sampled_from(["float64", "Float64"]), st.sampled_from(["int64", "Int64"])),
+)
+def test_repeated_figures_formatted_once_each_read_as_the_reference(
+    floats: list[float | None], ints: list[int | None], picks: list[int], kinds: tuple[str, str]
+) -> None:
+    """A column of a few values repeated (each formatted once and copied) gives the reference
+    text: -0.0 and 0.0 alike, NaN and ±inf empty, integers exact."""
+    float_kind: Any = kinds[0]
+    int_kind: Any = kinds[1]
+    chosen = [floats[i % len(floats)] for i in picks]
+    whole = [ints[i % len(ints)] for i in picks]
+    if int_kind == "int64":
+        whole = [0 if v is None else v for v in whole]
+    frame = pd.DataFrame(
+        {
+            "x": pd.Series(chosen, dtype="float64").astype(float_kind),
+            "n": pd.Series(whole, dtype=int_kind),
+        }
+    )
+    with mock.patch.object(render, "_arrow_floats", wraps=render._arrow_floats) as formatted:
+        text, raw = written(frame, ",")
+    assert text == reference_delimited(frame, ",")
+    assert raw == text.encode("utf-8")
+    # Each write formatted the distinct floats only (at most 4 of at least 8 rows).
+    assert all(len(call.args[0]) <= len(floats) for call in formatted.call_args_list)
+
+
 def test_float_columns_in_every_form() -> None:
     values = [0.1 + 0.2, 123456789.125, 1e9 + 0.5, 2.0**53, 2.0**53 * 4, 1e-4, 3e-7, math.inf]
     frame = pd.DataFrame({"x": values, "whole": [1.0, -0.0, 3.0, None, 5.0, 6.0, 7.0, 8.0]})

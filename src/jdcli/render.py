@@ -336,21 +336,49 @@ def _unquoted_rows(block: pd.DataFrame, sep: str, excel: bool) -> Any:
 def _arrow_cells(series: pd.Series, excel: bool) -> Any:
     """A column as an Arrow array that Arrow's CSV writer prints exactly as
     ``machine_strings`` (null for undefined, which it writes empty)."""
+    import numpy as np
     import pandas as pd
     import pyarrow as pa
 
     dtype = series.dtype
     if len(series) and bool(series.isna().all()):
         return pa.nulls(len(series))  # written as empty fields, at no cost
-    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype):
-        return pa.array(series, from_pandas=True)  # printed as true/false and plain integers
+    if pd.api.types.is_bool_dtype(dtype):
+        return pa.array(series, from_pandas=True)  # printed as true/false
+    if pd.api.types.is_integer_dtype(dtype):
+        # Arrow prints plain integers; ``_once_each`` gives the same text, cast once per value.
+        return _once_each(pa.array(series, from_pandas=True), lambda values: values)
     if pd.api.types.is_float_dtype(dtype):
-        return _arrow_floats(series.to_numpy(dtype="float64", na_value=math.nan))
+        values = series.to_numpy(dtype="float64", na_value=math.nan)
+        finite = np.isfinite(values)
+        # Undefined is null (printed empty, as ``_arrow_floats`` has it); + 0.0 makes -0.0 and
+        # 0.0 one value (they print alike).
+        cells = pa.array(np.where(finite, values, 0.0) + 0.0, mask=~finite)
+        return _once_each(cells, lambda part: _arrow_floats(part.to_numpy(zero_copy_only=False)))
     if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
         cells = pa.array(series, from_pandas=True)
     else:
         cells = pa.array(machine_strings(series), type=pa.string())
     return _arrow_neutralise(cells) if excel else cells
+
+
+def _once_each(cells: Any, arrow_form: Callable[[Any], Any]) -> Any:
+    """``arrow_form(cells)`` (an Arrow array that Arrow prints as wanted), formatting each
+    distinct value once when values repeat, as a long table's figures usually do: printing a
+    number (shortest round-trip for a float) costs far more than finding it in a hash table
+    and copying its text. ``arrow_form`` takes and returns Arrow arrays; nulls stay null."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(cells)
+    if len(encoded.dictionary) * _REPEATS_TO_SHARE > len(cells):
+        return arrow_form(cells)
+    text = pc.cast(arrow_form(encoded.dictionary), pa.string())
+    return pc.take(text, encoded.indices)
+
+
+#: ``_once_each`` formats the distinct values only when each appears this often on average.
+_REPEATS_TO_SHARE = 2
 
 
 def _arrow_floats(values: Any) -> Any:
