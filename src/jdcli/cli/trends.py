@@ -383,10 +383,11 @@ def read_figures(
     from jdcli.loading import parse_numbers
     from jdcli.loading.figures import written_precision
     from jdcli.loading.numbers import check_range, plain_numbers
+    from jdcli.metrics.columns import missing_numbers, missing_text
 
     frame = frame.copy(deep=False)
     headers = {**loaded.headers, "value": loaded.headers.get("value", "value")}
-    empty = _missing_text(frame.index)
+    empty = missing_text(frame.index)
     for name in ("value", "unit", "reported_change_pct", "reported_since", "reported_multiple"):
         if name not in frame.columns:
             frame[name] = empty
@@ -397,7 +398,7 @@ def read_figures(
             frame.index
         )
     else:
-        frame["reported_places"] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+        frame["reported_places"] = missing_numbers(frame.index, "Int64")
     raw = frame["value"]
     fast = plain_numbers(raw) if len(raw) else raw.astype("float64")
     # A plain number has no approximate mark, no %, no separator.
@@ -414,7 +415,7 @@ def read_figures(
             text.fillna(""), source=loaded.name, column=headers["value"], allow_percent=True
         ).to_numpy()
     check_range(raw, value, source=loaded.name, column=headers["value"], count=False)
-    places = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    places = missing_numbers(frame.index, "Int64")
     if bool(has_reported.any()):
         if keys:
             grouped = has_reported.groupby([frame[k] for k in keys], dropna=False)
@@ -430,7 +431,7 @@ def read_figures(
     frame["value_percent"] = percent
     for name in ("reported_change_pct", "reported_multiple"):
         if not bool(frame[name].notna().any()):
-            frame[name] = pd.Series(pd.NA, index=frame.index, dtype="Float64")
+            frame[name] = missing_numbers(frame.index)
             continue
         raw_text = frame[name].astype("str").where(frame[name].notna()).fillna("")
         frame[name] = parse_numbers(
@@ -457,14 +458,6 @@ def read_figures(
             raise InputError(f"{loaded.name} {exc} (column {column})") from None
     frame["period"] = frame["period"].astype("str").str.strip()
     return frame
-
-
-def _missing_text(index: pd.Index) -> pd.Series:
-    """A text column with no values (built in Arrow: no Python object per row)."""
-    import pandas as pd
-    import pyarrow as pa
-
-    return pd.Series(pd.array(pa.nulls(len(index), pa.string()), dtype="str"), index=index)
 
 
 def split_statements(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

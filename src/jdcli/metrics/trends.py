@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jdcli.metrics.columns import missing_numbers, missing_text
+
 #: Frequencies ``parse_periods`` recognises, from the coarsest.
 FREQUENCIES = ("year", "half", "quarter", "month", "day")
 
@@ -531,7 +533,10 @@ def period_change(
         work[period].array.take(take, allow_fill=True), index=index, copy=False
     )
     is_rate = arranged.sorted(_rate_mask(rate, frame.index))
-    change_pp = _floats(np.where(is_rate, change, 0.0), unknown | ~is_rate, index)
+    if bool(is_rate.any()):
+        change_pp = _floats(np.where(is_rate, change, 0.0), unknown | ~is_rate, index)
+    else:
+        change_pp = missing_numbers(index)
     del is_rate
     # Growth from zero is undefined; a negative base is measured by its size (see docstring).
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -693,9 +698,7 @@ def complete_with_reported(
         result[value] = result[value].astype("Float64")
         level = np.where(result[value].notna().to_numpy(), 0, -1)
         result["origin"] = pd.Series(_labelled(level, [LEVEL]), index=result.index, copy=False)
-        result["index_base"] = pd.Series(
-            _labelled(np.full(len(result), -1), [None]), index=result.index, copy=False
-        )
+        result["index_base"] = missing_text(result.index)
         return result
     arranged = _arrange(frame, keys, period, freq)
     ordinal = pd.Series(arranged.restore(arranged.ordinal), index=frame.index, dtype="Int64")
