@@ -368,9 +368,21 @@ class _Arranged:
         wanted = np.where(ok, target, self.low)
         wanted -= self.low
         wanted += self.series * self.span
-        position = np.searchsorted(self.keys, wanted)
-        np.minimum(position, max(len(self.keys) - 1, 0), out=position)
-        found = ok & (self.keys[position] == wanted) if len(self.keys) else ok
+        if not len(self.keys):
+            return np.zeros(0, dtype="int64"), ok
+        # In a series without gaps the row sits (ordinal − target) rows back: try there first,
+        # and search the sorted keys only for the rows where it is not.
+        position = np.arange(len(self.keys))
+        position -= self.ordinal
+        position += target
+        np.clip(position, 0, len(self.keys) - 1, out=position)
+        elsewhere = self.keys[position] != wanted
+        elsewhere &= ok
+        if bool(elsewhere.any()):
+            searched = np.searchsorted(self.keys, wanted[elsewhere])
+            np.minimum(searched, len(self.keys) - 1, out=searched)
+            position[elsewhere] = searched
+        found = ok & (self.keys[position] == wanted)
         return position, found
 
     def restore(self, values: np.ndarray) -> np.ndarray:
