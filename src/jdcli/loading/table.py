@@ -74,6 +74,7 @@ def parse_table(
     """
     import pandas as pd
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     payload = source.payload()
@@ -119,7 +120,10 @@ def parse_table(
                 invalid_row_handler=on_invalid,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={f"f{i}": pa.string() for i in range(first_line.count(sep) + 64)},
+                # large_string is what pandas' str dtype holds: no cast on conversion.
+                column_types={
+                    f"f{i}": pa.large_string() for i in range(first_line.count(sep) + 64)
+                },
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -129,12 +133,19 @@ def parse_table(
             source.name, payload.decode("utf-8"), sep, invalid, str(exc)
         ) from None
     if arrow_table.num_columns and not all(
-        pa.types.is_string(t) or pa.types.is_large_string(t) for t in arrow_table.schema.types
+        pa.types.is_large_string(t) for t in arrow_table.schema.types
     ):
         arrow_table = arrow_table.cast(
-            pa.schema([(n, pa.string()) for n in arrow_table.column_names])
+            pa.schema([(n, pa.large_string()) for n in arrow_table.column_names])
         )
-    frame = arrow_table.to_pandas()
+    # Rows whose every cell is empty, found in Arrow (the header row is never one).
+    blank_rows = None
+    for column in arrow_table.columns:
+        empty = pc.equal(column, "")
+        blank_rows = empty if blank_rows is None else pc.and_(blank_rows, empty)
+    any_blank = blank_rows is not None and bool(pc.any(blank_rows).as_py())
+    frame = arrow_table.to_pandas(self_destruct=True)
+    del arrow_table
     header = [str(h).strip() for h in frame.iloc[0].tolist()]
     # Excel often exports trailing columns with no header and nothing in them ("a,b,,"):
     # they hold no data, so they are dropped; an unnamed column with values is still an error.
@@ -144,8 +155,8 @@ def parse_table(
     body = frame.iloc[1:]
     body.columns = pd.Index(header)
     body.index = pd.Index(_line_numbers(payload, quoted, sep, len(body)), name="line")
-    blank = (body == "").all(axis=1) if len(body.columns) else None
-    if blank is not None and bool(blank.any()):
+    if any_blank:
+        blank = (body == "").all(axis=1)
         body = body.loc[~blank]
     result: pd.DataFrame = body
     return result
