@@ -294,14 +294,18 @@ def compute(
             f"{mismatches} reported change(s) disagree with the levels beyond rounding "
             "(flag mismatch; reports often revise their bases)"
         )
-    unit = changes["unit"].astype("str").where(changes["unit"].notna())
-    if keys and len(completed) > len(frame):  # rows added for a level take their series' unit
-        unit = unit.fillna(
-            unit.groupby([changes[k] for k in keys], dropna=False).transform("first")
-        )
+    unit = changes["unit"]
+    if unit.dtype != "str" or bool(unit.notna().any()):
+        unit = unit.astype("str").where(unit.notna())
+        if keys and len(completed) > len(frame):  # rows added for a level take their series' unit
+            unit = unit.fillna(
+                unit.groupby([changes[k] for k in keys], dropna=False).transform("first")
+            )
     indexed = changes["index_base"].notna()
     if bool(indexed.any()):
-        unit = unit.mask(indexed, "index (" + changes["index_base"].astype("str") + "=100)")
+        unit = unit.astype("str").mask(
+            indexed, "index (" + changes["index_base"].astype("str") + "=100)"
+        )
     changes["unit"] = unit
     rate_rows = pd.Series(is_rate, index=completed.index).reindex(changes.index).fillna(False)
     # The columns of figures with no single period come with the input columns that hold them,
