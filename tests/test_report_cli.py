@@ -229,3 +229,23 @@ def test_section_needing_a_choice_is_skipped_with_the_reason(invoke, tmp_path: P
     assert "## Occupancy" in result.stdout
     assert "Staffing skipped: needs a choice:" in result.stderr
     assert "choose one with --base" in result.stderr
+
+
+def test_package_with_nothing_to_report_is_an_input_error(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "unassigned"
+    folder.mkdir()
+    (folder / "census.csv").write_text(
+        (PARTIAL / "census.csv").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    package = json.loads((PARTIAL / "datapackage.json").read_text(encoding="utf-8"))
+    del package["resources"][0]["jdcli"]
+    (folder / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    result = invoke(["report", str(folder), "-f", "markdown"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Error: {folder}: nothing to report (Occupancy: the package assigns no resource to "
+        "jdcli occupancy; Trends: the package assigns no resource to jdcli trends; Staffing: "
+        "the package assigns no resource to jdcli staffing; Claims checked: the package "
+        "assigns no resource to jdcli verify)\n"
+    )

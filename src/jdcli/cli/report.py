@@ -20,7 +20,7 @@ from jdcli.cli.common import (
     reported_errors,
     write_atomically,
 )
-from jdcli.errors import UsageError
+from jdcli.errors import InputError, UsageError
 from jdcli.render import Format
 
 if TYPE_CHECKING:
@@ -69,9 +69,10 @@ def report(
     claim checks, each with its definition.
 
     Each section runs on the resource the package assigns to its command ("jdcli":
-    {"command": ...} in datapackage.json); a section without one is skipped with a note.
-    Formats: table (on a terminal), markdown (auto when piped or with -o FILE.md), json (one
-    object, a key per section). A report has no CSV form.
+    {"command": ...} in datapackage.json); a section without one is skipped with a note, and
+    a package with no section to show is an input error. Formats: table (on a terminal),
+    markdown (auto when piped or with -o FILE.md), json (one object, a key per section). A
+    report has no CSV form.
     """
     with reported_errors():
         chosen = report_format(fmt, output)
@@ -184,6 +185,11 @@ def build_report(folder: Path, *, bundled: bool, decimals: int) -> Report:
             continue
         sections.append(section)
         figures.append(headline)
+    if not figures:
+        # A report of nothing is not a report: say why each section could not be built.
+        reasons = "; ".join(f"{section.title}: {section.skipped}" for section in sections)
+        name = folder.name if bundled else str(folder)
+        raise InputError(f"{name}: nothing to report ({reasons})")
     headline = (
         pd.concat(figures, ignore_index=True)
         if figures
