@@ -334,7 +334,6 @@ class _Arranged:
         series: np.ndarray,
         ordinal: np.ndarray,
         freq: np.ndarray,
-        keys: np.ndarray,
         low: int,
         span: int,
     ) -> None:
@@ -342,7 +341,6 @@ class _Arranged:
         self.series = series
         self.ordinal = ordinal
         self.freq = freq
-        self.keys = keys  # series × span + (ordinal − low): sorted, unique once checked
         self.low = low
         self.span = span
         starts = np.ones(len(series), dtype=bool)
@@ -365,24 +363,30 @@ class _Arranged:
         """For each row, the position (in this order) of the row of its series whose ordinal
         is ``target``: (positions, found); a position where nothing is found is arbitrary."""
         ok = valid & (target >= self.low)
-        wanted = np.where(ok, target, self.low)
-        wanted -= self.low
-        wanted += self.series * self.span
-        if not len(self.keys):
+        if not len(ok):
             return np.zeros(0, dtype="int64"), ok
-        # In a series without gaps the row sits (ordinal − target) rows back: try there first,
-        # and search the sorted keys only for the rows where it is not.
-        position = np.arange(len(self.keys))
-        position -= self.ordinal
-        position += target
-        np.clip(position, 0, len(self.keys) - 1, out=position)
-        elsewhere = self.keys[position] != wanted
+        # Each row's key, series × span + (ordinal − low): sorted, unique once checked. Built
+        # here, not kept: it is needed only while looking up.
+        keys = self.series * self.span
+        keys += self.ordinal
+        keys -= self.low
+        # The row wanted is (ordinal − target) periods back in its series: in a series
+        # without gaps, as many rows back. Try there first; search the sorted keys only for
+        # the rows where it is not.
+        wanted = np.subtract(target, self.ordinal)
+        position = np.arange(len(keys))
+        position += wanted
+        np.clip(position, 0, len(keys) - 1, out=position)
+        wanted += keys
+        wanted[~ok] = -1  # no key is negative: found nowhere
+        elsewhere = keys[position] != wanted
         elsewhere &= ok
         if bool(elsewhere.any()):
-            searched = np.searchsorted(self.keys, wanted[elsewhere])
-            np.minimum(searched, len(self.keys) - 1, out=searched)
+            searched = np.searchsorted(keys, wanted[elsewhere])
+            np.minimum(searched, len(keys) - 1, out=searched)
             position[elsewhere] = searched
-        found = ok & (self.keys[position] == wanted)
+        found = keys[position] == wanted
+        found &= ok
         return position, found
 
     def restore(self, values: np.ndarray) -> np.ndarray:
@@ -415,11 +419,11 @@ def _arrange(
     sort_key -= low
     if len(sort_key) and bool((sort_key[1:] < sort_key[:-1]).any()):
         order = np.argsort(sort_key, kind="stable")
-        arranged = _Arranged(
-            order, series[order], ordinal[order], codes[order], sort_key[order], low, span
-        )
+        del sort_key
+        arranged = _Arranged(order, series[order], ordinal[order], codes[order], low, span)
     else:
-        arranged = _Arranged(None, series, ordinal, codes, sort_key, low, span)
+        del sort_key
+        arranged = _Arranged(None, series, ordinal, codes, low, span)
     if not check:
         return arranged
     same_series = ~arranged.starts[1:]
@@ -526,10 +530,17 @@ def period_change(
     index = work.index
     target, valid = _comparison_codes(arranged.ordinal, arranged.freq, compare)
     position, found = arranged.lookup(target, valid)
+    # Before the series starts is ``first``; a period with no counterpart (29 Feb) is first
+    # only when nothing comes before it.
+    first_ordinal = arranged.ordinal[arranged.first]
+    before_start = np.where(valid, target < first_ordinal, arranged.ordinal == first_ordinal)
+    del first_ordinal, target, valid
     values = work[value].astype("Float64")
     number = values.to_numpy(dtype="float64", na_value=np.nan)
     missing = values.isna().to_numpy()
     del values
+    if cumulative:  # first: its temporaries are freed before the columns below are built
+        cumulative_pct, cumulative_undefined = _cumulative(arranged, number, missing)
     # Arrays are built in place where they can be and dropped once used: on a long file
     # each is tens of megabytes.
     base_number = number[position]
@@ -538,12 +549,17 @@ def period_change(
     base_missing |= ~found
     take = np.where(found, position, -1)
     del position
-    change = number - base_number
-    unknown = missing | base_missing
     result = work
     result["base_period"] = pd.Series(
         work[period].array.take(take, allow_fill=True), index=index, copy=False
     )
+    carried = {
+        f"base_{column}": pd.Series(_take_with_missing(work[column], take), index=index, copy=False)
+        for column in carried_columns(carry, period, value)
+    }
+    del take
+    change = number - base_number
+    unknown = missing | base_missing
     is_rate = arranged.sorted(_rate_mask(rate, frame.index))
     if bool(is_rate.any()):
         change_pp = _floats(np.where(is_rate, change, 0.0), unknown | ~is_rate, index)
@@ -555,11 +571,6 @@ def period_change(
         relative = change * 100
         relative /= np.abs(base_number)
     change_pct = _floats(relative, unknown | (base_number == 0), index)
-    first_ordinal = arranged.ordinal[arranged.first]
-    # Before the series starts is ``first``; a period with no counterpart (29 Feb) is first
-    # only when nothing comes before it.
-    before_start = np.where(valid, target < first_ordinal, arranged.ordinal == first_ordinal)
-    del first_ordinal, target, valid
     known_base = found & ~base_missing
     # The first condition that holds names the row (np.select picks in order).
     conditions = [
@@ -581,13 +592,10 @@ def period_change(
     result["change_pct"] = change_pct
     result["change_pp"] = change_pp
     result["flag"] = flag
-    for column in carried_columns(carry, period, value):
-        result[f"base_{column}"] = pd.Series(
-            _take_with_missing(work[column], take), index=index, copy=False
-        )
+    for name, column in carried.items():
+        result[name] = column
     if cumulative:
-        cumulative_pct, undefined = _cumulative(arranged, number, missing)
-        result["cumulative_change_pct"] = _floats(cumulative_pct, undefined, index)
+        result["cumulative_change_pct"] = _floats(cumulative_pct, cumulative_undefined, index)
     return result
 
 
@@ -920,11 +928,24 @@ def _cumulative(
         first_row = arranged.first
     has_first = first_row < size
     at = np.where(has_first, first_row, 0)
-    first = np.where(has_first, number[at], np.nan)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        change = (number - first) * 100 / np.abs(first)
-    first_period = arranged.ordinal == arranged.ordinal[at]
-    undefined = missing | ~has_first | (first == 0) | (has_first & first_period)
+    del first_row
+    # Built in place: on a long file each temporary is tens of megabytes.
+    undefined = arranged.ordinal[at]
+    undefined = np.equal(arranged.ordinal, undefined)  # the first period itself
+    undefined &= has_first
+    np.invert(has_first, out=has_first)
+    undefined |= has_first
+    undefined |= missing
+    first = number[at]
+    del at
+    first[has_first] = np.nan
+    del has_first
+    undefined |= first == 0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        change = np.subtract(number, first)
+        change *= 100
+        np.abs(first, out=first)
+        change /= first
     return change, undefined
 
 
