@@ -236,7 +236,7 @@ def test_repeated_figures_formatted_once_each_read_as_the_reference(
     floats: list[float | None], ints: list[int | None], picks: list[int], kinds: tuple[str, str]
 ) -> None:
     """A column of a few values repeated (each formatted once and copied) gives the reference
-    text: -0.0 and 0.0 alike, NaN and ±inf empty, integers exact."""
+    text, in CSV and JSON: -0.0 and 0.0 alike, NaN and ±inf empty (null), integers exact."""
     float_kind: Any = kinds[0]
     int_kind: Any = kinds[1]
     chosen = [floats[i % len(floats)] for i in picks]
@@ -251,8 +251,11 @@ def test_repeated_figures_formatted_once_each_read_as_the_reference(
     )
     with mock.patch.object(render, "_arrow_floats", wraps=render._arrow_floats) as formatted:
         text, raw = written(frame, ",")
+        lines = through_both(lambda s: to_jsonl(frame, s, RenderOptions()))
     assert text == reference_delimited(frame, ",")
     assert raw == text.encode("utf-8")
+    expected = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records(frame))
+    assert lines == (expected, expected.encode())
     # Each write formatted the distinct floats only (at most 4 of at least 8 rows).
     assert all(len(call.args[0]) <= len(floats) for call in formatted.call_args_list)
 

@@ -336,7 +336,6 @@ def _unquoted_rows(block: pd.DataFrame, sep: str, excel: bool) -> Any:
 def _arrow_cells(series: pd.Series, excel: bool) -> Any:
     """A column as an Arrow array that Arrow's CSV writer prints exactly as
     ``machine_strings`` (null for undefined, which it writes empty)."""
-    import numpy as np
     import pandas as pd
     import pyarrow as pa
 
@@ -345,21 +344,32 @@ def _arrow_cells(series: pd.Series, excel: bool) -> Any:
         return pa.nulls(len(series))  # written as empty fields, at no cost
     if pd.api.types.is_bool_dtype(dtype):
         return pa.array(series, from_pandas=True)  # printed as true/false
-    if pd.api.types.is_integer_dtype(dtype):
-        # Arrow prints plain integers; ``_once_each`` gives the same text, cast once per value.
-        return _once_each(pa.array(series, from_pandas=True), lambda values: values)
-    if pd.api.types.is_float_dtype(dtype):
-        values = series.to_numpy(dtype="float64", na_value=math.nan)
-        finite = np.isfinite(values)
-        # Undefined is null (printed empty, as ``_arrow_floats`` has it); + 0.0 makes -0.0 and
-        # 0.0 one value (they print alike).
-        cells = pa.array(np.where(finite, values, 0.0) + 0.0, mask=~finite)
-        return _once_each(cells, lambda part: _arrow_floats(part.to_numpy(zero_copy_only=False)))
+    if pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
+        return _arrow_numbers(series)
     if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
         cells = pa.array(series, from_pandas=True)
     else:
         cells = pa.array(machine_strings(series), type=pa.string())
     return _arrow_neutralise(cells) if excel else cells
+
+
+def _arrow_numbers(series: pd.Series) -> Any:
+    """An integer or float column as an Arrow array that Arrow prints (CSV writer, cast to
+    string) as ``format_machine`` does, null where undefined; each distinct number is
+    formatted once (``_once_each``)."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    if pd.api.types.is_integer_dtype(series.dtype):
+        # Arrow prints plain integers; ``_once_each`` gives the same text, cast once per value.
+        return _once_each(pa.array(series, from_pandas=True), lambda values: values)
+    values = series.to_numpy(dtype="float64", na_value=math.nan)
+    finite = np.isfinite(values)
+    # Undefined is null (printed empty, as ``_arrow_floats`` has it); + 0.0 makes -0.0 and 0.0
+    # one value (they print alike).
+    cells = pa.array(np.where(finite, values, 0.0) + 0.0, mask=~finite)
+    return _once_each(cells, lambda part: _arrow_floats(part.to_numpy(zero_copy_only=False)))
 
 
 def _once_each(cells: Any, arrow_form: Callable[[Any], Any]) -> Any:
@@ -542,11 +552,11 @@ def _json_values(series: pd.Series) -> Any:
     dtype = series.dtype
     if len(series) and bool(series.isna().all()):
         values = pa.nulls(len(series), text)
-    elif pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype):
+    elif pd.api.types.is_bool_dtype(dtype):
         values = pc.cast(pa.array(series, from_pandas=True), text)
-    elif pd.api.types.is_float_dtype(dtype):
+    elif pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
         # JSON numbers are machine_value's: integers where integral below 2**53, else repr.
-        values = pc.cast(_arrow_floats(series.to_numpy(dtype="float64", na_value=math.nan)), text)
+        values = pc.cast(_arrow_numbers(series), text)
     elif pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
         strings = pa.array(series, from_pandas=True)
         if isinstance(strings, pa.ChunkedArray):
