@@ -178,12 +178,7 @@ def load_input(
     from jdcli.loading import load, parse_mappings
 
     col_map = parse_mappings(col or [], "--col")
-    filter_map: dict[str, list[str]] = {}
-    for pair in filters or []:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise UsageError(f"--filter expects COL=VALUE, got {pair!r}")
-        filter_map.setdefault(name.strip(), []).append(value)
+    filter_map = parse_filters(filters)
     if file is None:
         from jdcli.datasets import default_resource
 
@@ -200,6 +195,17 @@ def load_input(
         return load(
             file, schema, col_map=col_map, filters=filter_map, encoding=encoding, progress=progress
         )
+
+
+def parse_filters(filters: Sequence[str] | None) -> dict[str, list[str]]:
+    """``--filter COL=VALUE`` options as {COL: [VALUE, ...]} (a UsageError for a bad one)."""
+    filter_map: dict[str, list[str]] = {}
+    for pair in filters or []:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--filter expects COL=VALUE, got {pair!r}")
+        filter_map.setdefault(name.strip(), []).append(value)
+    return filter_map
 
 
 #: Inputs at least this large get a progress bar (when stderr is a terminal).

@@ -22,6 +22,7 @@ from jdcli.cli.common import (
     OutputOpt,
     StrictOpt,
     load_input,
+    parse_filters,
     reading_progress,
     reported_errors,
     resolve_names,
@@ -32,7 +33,7 @@ from jdcli.errors import CheckFailed, UsageError
 from jdcli.render import Format, RenderOptions
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     import pandas as pd
 
@@ -221,16 +222,17 @@ def compute_streamed(
     and reports anything wrong).
 
     Streams: a plain UTF-8 file on disk with a ``date`` column and no ``period`` column,
-    census columns (not bed-days), ``--freq``, no ``--as-of``, ``--filter`` or
-    ``--encoding``, and every row clean (whole non-negative counts, ISO dates, nothing
-    missing). Each block gives partial sums per unit and period with a bitmask of the days
-    reported (combined exactly: a day reported in two blocks counts once) and its share of
-    the total-row check; only the small combined table is kept.
+    census columns (not bed-days), ``--freq``, no ``--as-of`` or ``--encoding``,
+    ``--filter`` on text columns only, and every row clean (whole non-negative counts, ISO
+    dates, nothing missing; rows the filter drops included). Each block, filtered, gives
+    partial sums per unit and period with a bitmask of the days reported (combined exactly:
+    a day reported in two blocks counts once) and its share of the total-row check; only the
+    small combined table is kept.
     """
-    if freq is None or as_of or filters or file is None:
+    if freq is None or as_of or file is None:
         return None  # decided before any import: the bundled data stays quick
     from jdcli.errors import JdcliError
-    from jdcli.loading import parse_mappings
+    from jdcli.loading import filter_conditions, parse_mappings
     from jdcli.loading.numbers import MAX_COUNT
     from jdcli.loading.schemas import OCCUPANCY
     from jdcli.loading.stream import NotStreamable, open_stream
@@ -261,12 +263,22 @@ def compute_streamed(
         return None
     if "date" in keys or any(loaded.frame[k].dtype != "str" for k in keys):
         return None
+    try:
+        conditions = filter_conditions(
+            loaded.frame.columns, parse_filters(filters), loaded.headers, loaded.name
+        )
+    except JdcliError:
+        return None  # the whole-file path reports it
+    if any(loaded.frame[target].dtype != "str" or target == "date" for target, _ in conditions):
+        return None  # numbers and dates are filtered as written: the whole-file path does it
     unit = keys + (["facility"] if "facility" in columns and "facility" not in keys else [])
     with reading_progress(file) as progress:
         try:
-            parts, sums, candidates = _stream_census(stream, unit, freq, progress)
+            parts, sums, candidates = _stream_census(stream, unit, freq, progress, conditions)
         except NotStreamable:
             return None
+    if parts.empty:
+        return None  # no row passed the filter: the whole-file path says what that means
     values = list(CENSUS)
     if float(sums[values].to_numpy().sum()) >= MAX_COUNT:
         return None  # sums past 2**53 are not exact: the whole-file path adds its own way
@@ -281,10 +293,16 @@ def compute_streamed(
 
 
 def _stream_census(
-    stream: Stream, unit: list[str], freq: str, progress: Callable[[int, int], None] | None
+    stream: Stream,
+    unit: list[str],
+    freq: str,
+    progress: Callable[[int, int], None] | None,
+    conditions: Sequence[tuple[str, set[str]]] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Read ``stream`` block by block: the census partials of all its rows (combined as they
-    come, so they stay about as small as the result) and the total-row check's partial."""
+    """Read ``stream`` block by block: the census partials of the rows that meet the filter
+    ``conditions`` (combined as they come, so they stay about as small as the result) and
+    the total-row check's partial."""
+    import numpy as np
     import pandas as pd
 
     from jdcli.metrics.consistency import combine_total_row_partials, total_row_partials
@@ -294,7 +312,17 @@ def _stream_census(
     partials: list[pd.DataFrame] = []
     pending = 0
     totals: list[tuple[pd.DataFrame, pd.DataFrame]] = []
-    for batch in stream.batches([*unit, "date", *values], progress=progress):
+    wanted = [*unit, "date", *values]
+    wanted += [target for target, _ in conditions if target not in wanted]
+    for batch in stream.batches(list(dict.fromkeys(wanted)), progress=progress):
+        if conditions:
+            keep = np.ones(len(batch), dtype=bool)
+            for target, allowed in conditions:
+                # Text comes as categories: each distinct cell is compared once, as written
+                # less its surrounding spaces (as the whole-file filter compares it).
+                text = batch[target].cat
+                keep &= text.categories.str.strip().isin(allowed)[text.codes]
+            batch = batch.loc[keep]
         partials.append(census_partials(batch, unit, freq))
         pending += len(partials[-1])
         totals.append(total_row_partials(batch, values, within=["date"]))

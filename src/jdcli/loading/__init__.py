@@ -6,7 +6,7 @@ the CSV strictly, maps headers to canonical columns, applies ``--filter`` and pa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -158,22 +158,35 @@ def apply_filters(
 ) -> pd.DataFrame:
     """Keep rows whose COL equals one of its VALUEs (values of one column are alternatives,
     different columns must all match). COL may be a canonical name or a header as written."""
-    by_key = {str(c).strip().casefold(): str(c) for c in frame.columns}
+    keep = None
+    for target, wanted in filter_conditions(frame.columns, filters, found, source):
+        match = frame[target].astype("str").str.strip().isin(wanted)
+        keep = match if keep is None else keep & match
+    return frame if keep is None else frame.loc[keep]
+
+
+def filter_conditions(
+    columns: Iterable[Hashable],
+    filters: Mapping[str, Sequence[str]],
+    found: Mapping[str, str],
+    source: str,
+) -> list[tuple[str, set[str]]]:
+    """``--filter`` as (column of the loaded frame, the values a row may hold there, stripped)
+    pairs that must all hold; a UsageError names a COL that is no column of ``source``."""
+    names = [str(c) for c in columns]
+    by_key = {name.strip().casefold(): name for name in names}
     original = {canonical.casefold(): canonical for canonical in found}
     original.update({actual.strip().casefold(): canonical for canonical, actual in found.items()})
-    keep = None
+    conditions = []
     for column, values in filters.items():
         key = column.strip().casefold()
         target = original.get(key) or by_key.get(key)
         if target is None:
             raise UsageError(
-                f"--filter {column}=…: no column {column!r} in {source} "
-                f"(found: {', '.join(map(str, frame.columns))})"
+                f"--filter {column}=…: no column {column!r} in {source} (found: {', '.join(names)})"
             )
-        wanted = {v.strip() for v in values}
-        match = frame[target].astype("str").str.strip().isin(wanted)
-        keep = match if keep is None else keep & match
-    return frame if keep is None else frame.loc[keep]
+        conditions.append((target, {v.strip() for v in values}))
+    return conditions
 
 
 def drop_incomplete(
