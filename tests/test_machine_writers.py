@@ -260,6 +260,25 @@ def test_repeated_figures_formatted_once_each_read_as_the_reference(
     assert all(len(call.args[0]) <= len(floats) for call in formatted.call_args_list)
 
 
+def test_arrow_backed_number_columns_in_several_chunks() -> None:
+    """A pyarrow-backed column may hold several chunks: its values are still formatted once
+    each, as one column."""
+    import pyarrow as pa
+
+    ints = pa.chunked_array([[1, 2], [2, None, 2, 2, 2, 1]])
+    floats = pa.chunked_array([[1.5, 2.0], [2.0, None, 2.0, 2.0, -0.0, 1.5]])
+    frame = pd.DataFrame(
+        {
+            "n": pd.Series(pd.arrays.ArrowExtensionArray(ints)),
+            "x": pd.Series(pd.arrays.ArrowExtensionArray(floats)),
+        }
+    )
+    text, _ = written(frame, ",")
+    assert text == "n,x\n1,1.5\n2,2\n2,2\n,\n2,2\n2,2\n2,0\n1,1.5\n"
+    lines, _ = through_both(lambda s: to_jsonl(frame, s, RenderOptions()))
+    assert lines.splitlines()[3] == '{"n": null, "x": null}'
+
+
 def test_float_columns_in_every_form() -> None:
     values = [0.1 + 0.2, 123456789.125, 1e9 + 0.5, 2.0**53, 2.0**53 * 4, 1e-4, 3e-7, math.inf]
     frame = pd.DataFrame({"x": values, "whole": [1.0, -0.0, 3.0, None, 5.0, 6.0, 7.0, 8.0]})

@@ -380,6 +380,8 @@ def _once_each(cells: Any, arrow_form: Callable[[Any], Any]) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if isinstance(cells, pa.ChunkedArray):  # an Arrow-backed column: one dictionary for all
+        cells = cells.combine_chunks()
     encoded = pc.dictionary_encode(cells)
     if len(encoded.dictionary) * _REPEATS_TO_SHARE > len(cells):
         return arrow_form(cells)
