@@ -71,6 +71,29 @@ def test_written_precision_markers_and_places() -> None:
     assert_frame_equal(result, expected)
 
 
+FIGURE_CELLS = st.sampled_from(
+    ["~55", "约 2,300", "12.50%", "n/a", "１２．５", "c. 300", " 15 ", "15", "", "-3.0", "≈3.5%"]
+)
+
+
+@given(st.lists(st.one_of(FIGURE_CELLS, st.none()), max_size=30))
+def test_written_precision_reads_each_row_as_that_cell_alone(cells: list[str | None]) -> None:
+    """Cells are read once per distinct text: every row gets what its cell gives alone."""
+    result = written_precision(pd.Series(cells, dtype="str", index=range(5, 5 + len(cells))))
+    assert list(result.index) == list(range(5, 5 + len(cells)))
+    assert list(result.dtypes.astype(str)) == ["str", "bool", "Int64"]
+    for cell, (_, row) in zip(cells, result.iterrows(), strict=True):
+        if cell is None:
+            assert pd.isna(row["number"]) and not row["approx"] and pd.isna(row["places"])
+            continue
+        alone = written_precision(pd.Series([cell], dtype="object")).iloc[0]
+        assert row["number"] == alone["number"]
+        assert row["approx"] == alone["approx"]
+        assert (pd.isna(row["places"]) and pd.isna(alone["places"])) or (
+            row["places"] == alone["places"]
+        )
+
+
 @pytest.mark.parametrize("text", ["~2300", "约 1,200.5", "ca. 40", "c. 7", "12.50", "15", "≈0.3"])
 def test_the_column_reader_and_the_claim_reader_agree(text: str) -> None:
     """One reader of written precision: a cell and a claim's input read the same."""

@@ -103,22 +103,51 @@ def written_precision(text: pd.Series) -> pd.DataFrame:
     ``places`` (``Int64``, as in ``Figure``; ``<NA>`` for a cell without digits).
     ``"~55"`` → (``"55"``, True, 0); ``"约 2,300"`` → (``"2,300"``, True, −2);
     ``"12.50%"`` → (``"12.50%"``, False, 2).
+
+    Each distinct cell is read once (a long column repeats its figures): the text rules run
+    over the distinct cells and their answers are copied to the rows.
     """
+    import numpy as np
     import pandas as pd
 
-    present = text.notna()
-    stripped = text.astype("str").str.strip()
-    approx = stripped.str.contains(_MARKER, regex=True) & present
-    number = stripped.str.replace(_MARKER, "", regex=True).where(present)
-    digits = number.fillna("").map(normalise).str.extract(r"(\d[\d,]*(?:\.\d+)?)", expand=False)
+    cells = text.astype("str")
+    codes, distinct = pd.factorize(cells, use_na_sentinel=True)
+    read = _written_precision_distinct(pd.Series(distinct, dtype="str"))
+    missing = codes < 0
+    approx = (
+        read["approx"].to_numpy(dtype=bool)[np.where(missing, 0, codes)] if len(read) else missing
+    )
+    return pd.DataFrame(
+        {
+            "number": pd.Series(
+                read["number"].array.take(codes, allow_fill=True), index=text.index, copy=False
+            ),
+            "approx": pd.Series(approx & ~missing, index=text.index, copy=False),
+            "places": pd.Series(
+                read["places"].array.take(codes, allow_fill=True), index=text.index, copy=False
+            ),
+        },
+        index=text.index,
+    )
+
+
+def _written_precision_distinct(cells: pd.Series) -> pd.DataFrame:
+    """``written_precision`` of cells that are all present, one row per cell."""
+    import pandas as pd
+
+    stripped = cells.str.strip()
+    approx = stripped.str.contains(_MARKER, regex=True)
+    number = stripped.str.replace(_MARKER, "", regex=True)
+    digits = number.map(normalise).str.extract(r"(\d[\d,]*(?:\.\d+)?)", expand=False)
     places = pd.Series(
         [
             pd.NA if not isinstance(d, str) else rounding_places(d, bool(a))
             for d, a in zip(digits, approx, strict=True)
         ],
-        index=text.index,
+        index=cells.index,
         dtype="Int64",
     )
     return pd.DataFrame(
-        {"number": number, "approx": approx.astype("bool"), "places": places}, index=text.index
+        {"number": number.astype("str"), "approx": approx.astype("bool"), "places": places},
+        index=cells.index,
     )
