@@ -128,6 +128,19 @@ def test_bad_numbers_name_line_and_column(value: str, message: str) -> None:
         parse_numbers(series(["1", value]), source="f.csv", column="x", non_negative=True)
 
 
+def test_repeated_cells_are_read_alike_and_errors_name_the_first_offending_line() -> None:
+    """Cells are read once per distinct text: repeats get the same number, and an error names
+    the earliest line holding an offending cell, whichever cell came first."""
+    cells = ["7,654", "na", "12", "7,654", "", "12"]
+    parsed = parse_numbers(series(cells), source="f.csv", column="x")
+    assert parsed.isna().tolist() == [False, True, False, False, True, False]
+    assert parsed.iloc[[0, 2, 3, 5]].tolist() == [7654, 12, 7654, 12]
+    with pytest.raises(InputError, match=r"f\.csv line 4, column x: 'abc' is not a number"):
+        parse_numbers(series(["1,000", "1,000", "abc", "xyz", "abc"]), source="f.csv", column="x")
+    with pytest.raises(InputError, match="line 5, column x: '9%' is a percentage"):
+        parse_numbers(series(["1,000", "2", "x", "9%"]), source="f.csv", column="x")
+
+
 def test_key_columns_keep_text(tmp_path: Path) -> None:
     path = write(tmp_path, "facility,region,capacity,occupied\nNA,007,10,5\n")
     frame = load(path, OCCUPANCY).frame

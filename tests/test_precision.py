@@ -3,17 +3,19 @@ reading how a figure is written."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal, assert_series_equal
 
 from jdcli.loading.figures import parse_figure, written_precision
+from jdcli.metrics import precision
 from jdcli.metrics.precision import (
     change_consistent,
     exact,
@@ -242,3 +244,47 @@ def test_decimals_on_a_level_only_widen_what_agrees(
     assert consistent(
         [float(base)], [level_places], [float(value)], [level_places], [printed], [places]
     ) == [True]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 100_000),  # base, in units of its last place
+            st.integers(-1_000, 100_000),  # value, likewise
+            st.integers(-2, 2),  # places of the levels
+            st.booleans(),  # approximate levels
+            st.integers(0, 3),  # places of the reported change
+            st.integers(-2, 2),  # the reported change: so many units off the half-up one
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+# Halves exactly on a boundary where float64 alone decides wrongly (+57.5%, +127.5%).
+@example([(40, 63, 0, False, 0, -1), (40, 63, 0, False, 0, 0), (40, 91, 0, False, 0, 0)])
+@example([(20000, 22469, 0, False, 2, -1), (20000, 22469, 0, False, 2, 0)])  # +12.345%
+@example([(8, 9, 0, False, 0, -1), (8, 9, 0, False, 1, 0), (3, 1, 1, False, 2, 1)])
+@example([(200, 229, 0, False, 1, -1), (1000, 1123, -1, True, 1, 1)])
+def test_float_screen_decides_as_the_exact_rule(
+    rows: list[tuple[int, int, int, bool, int, int]],
+) -> None:
+    """Rows decided in float64 (clearly inside or outside) get the exact rule's verdict; the
+    rest (on a boundary: one unit off, a half exactly) go the exact way. Reported changes
+    are built on and next to the boundary of what rounds half-up to them."""
+    base, value, level_places, approx, places, reported = [], [], [], [], [], []
+    for a, b, lp, ap, rp, off in rows:
+        unit = Fraction(10) ** -lp
+        exact_a, exact_b = a * unit, b * unit
+        printed = half_up((exact_b / exact_a - 1) * 100, rp) + off * 10.0**-rp
+        base.append(float(exact_a))
+        value.append(float(exact_b))
+        level_places.append(max(lp, 0) if not ap else lp)
+        approx.append(ap)
+        places.append(rp)
+        reported.append(float(round(Decimal(printed), rp)))
+    args = (base, level_places, value, level_places, reported, places)
+    screened = consistent(*args, base_approx=approx, value_approx=approx)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(precision, "SCREEN_TOLERANCE", math.inf)  # nothing decided in floats
+        exact_only = consistent(*args, base_approx=approx, value_approx=approx)
+    assert screened == exact_only

@@ -6,7 +6,7 @@ value that is not a number is reported with its file line and column.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jdcli.errors import InputError
 
@@ -84,7 +84,10 @@ def plain_numbers(raw: pd.Series) -> pd.Series:
         else:
             numbers = converted.to_numpy(zero_copy_only=False)
             return pd.Series(numbers, index=raw.index, dtype="float64", name=raw.name, copy=False)
-    return pd.to_numeric(raw, errors="coerce").astype("float64")
+    # Each distinct cell converted once (a long column repeats its figures).
+    codes, distinct = pd.factorize(raw, use_na_sentinel=False)
+    numbers = pd.to_numeric(pd.Series(distinct), errors="coerce").astype("float64").to_numpy()
+    return pd.Series(numbers[codes], index=raw.index, dtype="float64", name=raw.name, copy=False)
 
 
 #: Float64 holds every integer below 2**53 exactly; a larger "count" may be silently rounded.
@@ -124,11 +127,20 @@ def check_range(
 def _parse_slow(raw: pd.Series, *, source: str, column: str, allow_percent: bool) -> pd.Series:
     import pandas as pd
 
-    text = raw.astype("str").str.translate(_TRANSLATE).str.strip()
+    # The text rules run once per distinct cell; what they find is copied to the rows, and
+    # an error names the first line (in file order) holding an offending cell.
+    codes, distinct = pd.factorize(raw.astype("str"), use_na_sentinel=False)
+    cells = pd.Series(distinct, dtype="str")
+
+    def first_line(offending: pd.Series) -> Any:
+        rows = offending.to_numpy(dtype=bool)[codes]
+        return raw.index[int(rows.argmax())]
+
+    text = cells.str.translate(_TRANSLATE).str.strip()
     missing = text.str.casefold().isin(MISSING_TOKENS)
     percent = text.str.endswith("%")
     if not allow_percent and bool((percent & ~missing).any()):
-        line = percent[percent & ~missing].index[0]
+        line = first_line(percent & ~missing)
         raise InputError(
             f"{source} line {line}, column {column}: {raw.loc[line]!r} is a percentage; "
             "this column holds counts"
@@ -137,9 +149,10 @@ def _parse_slow(raw: pd.Series, *, source: str, column: str, allow_percent: bool
     valid = body.str.fullmatch(_NUMBER) & body.str.contains(r"\d", regex=True)
     bad = ~missing & ~valid
     if bool(bad.any()):
-        line = bad[bad].index[0]
+        line = first_line(bad)
         raise InputError(
             f"{source} line {line}, column {column}: {raw.loc[line]!r} is not a number"
         )
     cleaned = body.str.replace(",", "", regex=False).where(~missing)
-    return pd.to_numeric(cleaned, errors="raise").astype("Float64")
+    values = pd.to_numeric(cleaned, errors="raise").astype("Float64")
+    return pd.Series(values.array.take(codes), index=raw.index, copy=False)

@@ -15,8 +15,11 @@ both decide consistency here, with the same arithmetic:
   interval. Each kind of value is monotone in each input where defined, so the range over
   the inputs' box is spanned by its corners.
 
-Every number is exact (``fractions.Fraction`` in object columns): 2469 / 20000 is exactly
-12.345%, so a stated 12.35% passes and 12.34% fails, decided without a float tolerance.
+Every verdict is exact (``fractions.Fraction`` in object columns): 2469 / 20000 is exactly
+12.345%, so a stated 12.35% passes and 12.34% fails, decided without a float tolerance. A
+long column of reported changes is first screened in float64: a row whose range lies clearly
+inside or outside the stated interval (by far more than float error) is decided there, and
+only the rows on or near a boundary take the exact, slower way.
 Input intervals are closed (how the publisher rounded an input is not known); the stated
 figure's half-up rule is the claim being checked.
 """
@@ -26,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import pandas as pd
 
@@ -151,7 +155,8 @@ def change_consistent(
     reported change and its ``places``. ``True``/``False`` per row (``boolean``); ``<NA>``
     where it cannot be checked: a figure is missing or the base is not positive. Example:
     12.5 → 10.1 agrees with −19.2% but not with −17%; 20000 → 22469 (+12.345%) agrees with
-    +12.35% and not with +12.34%. The same rule as a ``jdcli verify`` change claim.
+    +12.35% and not with +12.34%. The same rule as a ``jdcli verify`` change claim. Rows
+    clearly inside or outside are decided in float64 (``_screen_change``), the rest exactly.
     """
     known = base.notna() & value.notna() & reported_pct.notna() & reported_places.notna()
     checkable = (known & (base > 0)).fillna(False).astype(bool)
@@ -159,6 +164,20 @@ def change_consistent(
     if not bool(checkable.any()):
         return verdict
     rows = checkable[checkable].index
+    decided, agree = _screen_change(
+        base.loc[rows],
+        base_places.loc[rows],
+        base_approx.loc[rows],
+        value.loc[rows],
+        value_places.loc[rows],
+        value_approx.loc[rows],
+        reported_pct.loc[rows],
+        reported_places.loc[rows],
+    )
+    verdict.loc[rows[decided]] = agree[decided]
+    rows = rows[~decided]
+    if not len(rows):
+        return verdict
     a, b = exact(base.loc[rows]), exact(value.loc[rows])
     a_half = input_half_width(base_places.loc[rows], base_approx.loc[rows])
     b_half = input_half_width(value_places.loc[rows], value_approx.loc[rows])
@@ -167,3 +186,50 @@ def change_consistent(
     stated = exact(reported_pct.loc[rows])
     verdict.loc[rows] = agrees(low, high, stated, half_width(reported_places.loc[rows]))
     return verdict
+
+
+#: ``_screen_change`` leaves to the exact rule every row whose float result lies within this
+#: fraction of the figures' size from a boundary: float64 errs by ~1e-15 of it.
+SCREEN_TOLERANCE = 1e-9
+
+
+def _screen_change(
+    base: pd.Series,
+    base_places: pd.Series,
+    base_approx: pd.Series,
+    value: pd.Series,
+    value_places: pd.Series,
+    value_approx: pd.Series,
+    reported_pct: pd.Series,
+    reported_places: pd.Series,
+) -> tuple[Any, Any]:
+    """``change_consistent``'s verdict in float64 where floats cannot get it wrong:
+    (decided, agrees) as numpy booleans. A row is decided when both ends of its range lie
+    clearly (``SCREEN_TOLERANCE``) inside or outside the stated interval; then the interval
+    ends' being open or closed cannot matter and the exact rule would say the same. The
+    other rows (on or near a boundary, or not finite) are left to the exact rule."""
+    import numpy as np
+
+    def floats(column: pd.Series) -> Any:
+        return column.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+
+    def half(places: pd.Series, approx: pd.Series | None = None) -> Any:
+        width = 0.5 * np.power(10.0, -floats(places))
+        if approx is None:
+            return width
+        return np.where(is_exact(places, approx).to_numpy(), 0.0, width)
+
+    a, b, stated = floats(base), floats(value), floats(reported_pct)
+    a_half, b_half = half(base_places, base_approx), half(value_places, value_approx)
+    stated_half = half(reported_places)
+    with np.errstate(all="ignore"):
+        corners = [
+            ((b + sb * b_half) / (a + sa * a_half) - 1) * 100 for sa in (-1, 1) for sb in (-1, 1)
+        ]
+        low, high = np.minimum.reduce(corners), np.maximum.reduce(corners)
+        target_low, target_high = stated - stated_half, stated + stated_half
+        above, below = high - target_low, target_high - low
+        size = 1 + np.abs(low) + np.abs(high) + np.abs(target_low) + np.abs(target_high)
+        margin = SCREEN_TOLERANCE * size
+        decided = np.isfinite(size) & (np.abs(above) > margin) & (np.abs(below) > margin)
+    return decided, (above > 0) & (below > 0)
