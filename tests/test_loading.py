@@ -154,6 +154,22 @@ def test_line_numbers_survive_blank_lines_and_quoted_newlines(tmp_path: Path) ->
         load(path, OCCUPANCY)
 
 
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('"facility","capacity","occupied"\n"A","10","5"\n"B","x","1"\n', 3),  # one line a row
+        ('"facility","capacity","occupied"\r\n"A","10","5"\r\n"B","x","1"', 3),
+        ('facility,capacity,occupied\n"A\r\nwing",10,5\nB,x,1\n', 4),  # a cell over two lines
+        ('facility,capacity,occupied\n"A",10,5\n"B\n\nC",1,1\nD,x,1\n', 6),
+    ],
+)
+def test_line_numbers_of_quoted_files(tmp_path: Path, text: str, line: int) -> None:
+    path = tmp_path / "q.csv"
+    path.write_bytes(text.encode("utf-8"))
+    with pytest.raises(InputError, match=f"line {line}, column capacity: 'x'"):
+        load(path, OCCUPANCY)
+
+
 def test_missing_columns_are_all_named(tmp_path: Path) -> None:
     path = write(tmp_path, "机构,地区\nA,x\n", "beds.csv")
     with pytest.raises(InputError) as info:

@@ -347,6 +347,9 @@ def _line_numbers(payload: bytes, quoted: bool, sep: str, rows: int) -> list[int
     """File line of each data row; exact even when quoted cells span lines."""
     if not quoted:
         return range(2, rows + 2)
+    lines = payload.count(b"\n") + (0 if payload.endswith(b"\n") else 1)
+    if lines - 1 == rows:
+        return range(2, rows + 2)  # as many rows as lines: no quoted cell spans two
     text = payload.decode("utf-8")
     reader = csv.reader(io.StringIO(text), delimiter=sep)
     next(reader, None)
