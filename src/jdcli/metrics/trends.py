@@ -285,10 +285,14 @@ def comparison_ordinal(ordinal: pd.Series, freqs: pd.Series, compare: str) -> pd
     ``yoy``: the same period one year earlier (2017-05 → 2016-05; a date → the same day of the
     previous year, none for 29 February). ``prev``: the immediately preceding period.
     """
-    kinds = freqs.map({kind: code for code, kind in enumerate(FREQUENCIES)})
-    unknown = (ordinal.isna() | kinds.isna()).to_numpy()
+    # Each row's frequency as its code (−1 if unknown), looked up once per distinct label.
+    codes, distinct = pd.factorize(freqs, use_na_sentinel=True)
+    known = {kind: code for code, kind in enumerate(FREQUENCIES)}
+    lookup = np.array([known.get(str(f), -1) for f in distinct] + [-1], dtype="int8")
+    kinds = lookup[codes]
+    unknown = ordinal.isna().to_numpy() | (kinds < 0)
     target, valid = _comparison_codes(
-        ordinal.fillna(0).to_numpy(dtype="int64"), kinds.fillna(0).to_numpy(dtype="int8"), compare
+        ordinal.fillna(0).to_numpy(dtype="int64"), np.maximum(kinds, 0), compare
     )
     result = pd.Series(target, index=ordinal.index, dtype="Int64")
     return result.mask(pd.Series(unknown | ~valid, index=ordinal.index))
