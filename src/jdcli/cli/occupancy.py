@@ -33,7 +33,7 @@ from jdcli.errors import CheckFailed, UsageError
 from jdcli.render import Format, RenderOptions
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     import pandas as pd
 
@@ -216,30 +216,43 @@ def compute_streamed(
     filters: list[str] | None,
     encoding: str | None,
 ) -> tuple[Loaded, pd.DataFrame] | None:
-    """The occupancy table of a dated census rolled into periods (``--freq``), computed
-    while the file is read in blocks, so memory stays flat however long the file is; None
-    when this input or these options need the whole file at once (``compute`` then does it,
-    and reports anything wrong).
+    """The occupancy table of a dated census rolled into periods (``--freq``) or taken at
+    each facility's latest date (``--as-of``), computed while the file is read in blocks, so
+    memory stays flat however long the file is; None when this input or these options need
+    the whole file at once (``compute`` then does it, and reports anything wrong).
 
     Streams: a plain UTF-8 file on disk with a ``date`` column and no ``period`` column,
-    census columns (not bed-days), ``--freq``, no ``--as-of`` or ``--encoding``,
+    census columns (not bed-days), ``--freq`` or ``--as-of`` (not both), no ``--encoding``,
     ``--filter`` on text columns only, and every row clean (whole non-negative counts, ISO
     dates, nothing missing; rows the filter drops included). Each block, filtered, gives
     partial sums per unit and period with a bitmask of the days reported (combined exactly:
-    a day reported in two blocks counts once) and its share of the total-row check; only the
-    small combined table is kept.
+    a day reported in two blocks counts once), or its rows on each unit's latest date so far
+    (the latest of those is the latest overall), and its share of the total-row check; only
+    the small combined table is kept.
     """
-    if freq is None or as_of or file is None:
+    if (freq is None) == (as_of is None) or file is None:
         return None  # decided before any import: the bundled data stays quick
     from jdcli.errors import JdcliError
     from jdcli.loading import filter_conditions, parse_mappings
+    from jdcli.loading.dates import parse_date_option
     from jdcli.loading.numbers import MAX_COUNT
     from jdcli.loading.schemas import OCCUPANCY
     from jdcli.loading.stream import NotStreamable, open_stream
     from jdcli.metrics.consistency import flag_total_rows
-    from jdcli.metrics.occupancy import CENSUS, FREQ_CODES, census_means, occupancy_from_census
+    from jdcli.metrics.occupancy import (
+        CENSUS,
+        FREQ_CODES,
+        census_means,
+        latest_census,
+        occupancy_from_census,
+        occupancy_rate,
+    )
 
-    if freq not in FREQ_CODES:
+    if freq is not None and freq not in FREQ_CODES:
+        return None
+    try:
+        moment = parse_date_option(as_of, "--as-of") if as_of is not None else None
+    except JdcliError:
         return None
     try:
         stream = open_stream(
@@ -272,13 +285,21 @@ def compute_streamed(
     if any(loaded.frame[target].dtype != "str" or target == "date" for target, _ in conditions):
         return None  # numbers and dates are filtered as written: the whole-file path does it
     unit = keys + (["facility"] if "facility" in columns and "facility" not in keys else [])
+    # As the whole-file path: the latest census is each facility's (each key's without one).
+    latest_unit = ["facility"] if "facility" in columns else keys
     with reading_progress(file) as progress:
         try:
-            parts, sums, candidates = _stream_census(stream, unit, freq, progress, conditions)
+            if moment is not None:
+                parts, sums, candidates = _stream_latest(
+                    stream, unit, latest_unit, moment, progress, conditions
+                )
+            else:
+                assert freq is not None
+                parts, sums, candidates = _stream_census(stream, unit, freq, progress, conditions)
         except NotStreamable:
             return None
     if parts.empty:
-        return None  # no row passed the filter: the whole-file path says what that means
+        return None  # no row passed: the whole-file path says what that means
     values = list(CENSUS)
     if float(sums[values].to_numpy().sum()) >= MAX_COUNT:
         return None  # sums past 2**53 are not exact: the whole-file path adds its own way
@@ -287,6 +308,10 @@ def compute_streamed(
         warn_flagged_totals(
             candidates.loc[flagged.to_numpy()].sort_index(), values, ["date"], loaded.name
         )
+    if moment is not None:
+        latest = latest_census(parts, moment, unit=latest_unit)
+        facility = ["facility"] if "facility" in columns else []
+        return loaded, occupancy_rate(latest, keys, unit=facility, total=total, bands=bands)
     census = census_means(parts)
     del parts  # the partial sums: not needed while the table is built and written
     return loaded, occupancy_from_census(census, keys, total=total, bands=bands)
@@ -302,19 +327,81 @@ def _stream_census(
     """Read ``stream`` block by block: the census partials of the rows that meet the filter
     ``conditions`` (combined as they come, so they stay about as small as the result) and
     the total-row check's partial."""
-    import numpy as np
     import pandas as pd
 
-    from jdcli.metrics.consistency import combine_total_row_partials, total_row_partials
+    from jdcli.metrics.consistency import combine_total_row_partials
     from jdcli.metrics.occupancy import CENSUS, census_partials, combine_census_partials
 
     values = list(CENSUS)
     partials: list[pd.DataFrame] = []
     pending = 0
     totals: list[tuple[pd.DataFrame, pd.DataFrame]] = []
-    wanted = [*unit, "date", *values]
-    wanted += [target for target, _ in conditions if target not in wanted]
-    for batch in stream.batches(list(dict.fromkeys(wanted)), progress=progress):
+    for batch in _filtered_batches(stream, [*unit, "date", *values], progress, conditions):
+        partials.append(census_partials(batch, unit, freq))
+        pending += len(partials[-1])
+        totals = _add_total_rows(totals, batch, values)
+        del batch
+        if len(partials) > 1 and pending > 2 * len(partials[0]) + 100_000:
+            partials = [combine_census_partials(pd.concat(partials, ignore_index=True))]
+            pending = len(partials[0])
+    sums, candidates = combine_total_row_partials(totals, values)
+    return combine_census_partials(pd.concat(partials, ignore_index=True)), sums, candidates
+
+
+def _stream_latest(
+    stream: Stream,
+    unit: list[str],
+    latest_unit: list[str],
+    moment: pd.Timestamp,
+    progress: Callable[[int, int], None] | None,
+    conditions: Sequence[tuple[str, set[str]]] = (),
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Read ``stream`` block by block: the rows (meeting the filter ``conditions``) on each
+    ``latest_unit``'s latest date at or before ``moment`` — kept per block and narrowed as
+    blocks come, so they stay about one census long — and the total-row check's partial.
+    The rows come as the whole-file path holds them: text as ``str``, counts ``Float64``."""
+    import pandas as pd
+
+    from jdcli.metrics.consistency import combine_total_row_partials
+    from jdcli.metrics.occupancy import CENSUS, latest_census
+
+    values = list(CENSUS)
+    kept: list[pd.DataFrame] = []
+    pending = 0
+    totals: list[tuple[pd.DataFrame, pd.DataFrame]] = []
+    for batch in _filtered_batches(stream, [*unit, "date", *values], progress, conditions):
+        totals = _add_total_rows(totals, batch, values)
+        latest = latest_census(batch, moment, unit=latest_unit).drop(columns="latest_date")
+        del batch
+        text = [c for c in latest.columns if isinstance(latest[c].dtype, pd.CategoricalDtype)]
+        kept.append(latest.astype(dict.fromkeys(text, "str") | dict.fromkeys(values, "Float64")))
+        pending += len(kept[-1])
+        if len(kept) > 1 and pending > 2 * len(kept[0]) + 100_000:
+            kept = [_latest_rows(pd.concat(kept), moment, latest_unit)]
+            pending = len(kept[0])
+    sums, candidates = combine_total_row_partials(totals, values)
+    return _latest_rows(pd.concat(kept), moment, latest_unit), sums, candidates
+
+
+def _latest_rows(rows: pd.DataFrame, moment: pd.Timestamp, unit: list[str]) -> pd.DataFrame:
+    """``rows`` on each unit's latest date, in file order (without ``latest_census``'s label)."""
+    from jdcli.metrics.occupancy import latest_census
+
+    return latest_census(rows, moment, unit=unit).drop(columns="latest_date").sort_index()
+
+
+def _filtered_batches(
+    stream: Stream,
+    columns: list[str],
+    progress: Callable[[int, int], None] | None,
+    conditions: Sequence[tuple[str, set[str]]],
+) -> Iterator[pd.DataFrame]:
+    """``stream``'s blocks of ``columns`` (and the filtered ones), only the rows that meet
+    every filter condition."""
+    import numpy as np
+
+    wanted = list(dict.fromkeys([*columns, *(target for target, _ in conditions)]))
+    for batch in stream.batches(wanted, progress=progress):
         if conditions:
             keep = np.ones(len(batch), dtype=bool)
             for target, allowed in conditions:
@@ -323,17 +410,19 @@ def _stream_census(
                 text = batch[target].cat
                 keep &= text.categories.str.strip().isin(allowed)[text.codes]
             batch = batch.loc[keep]
-        partials.append(census_partials(batch, unit, freq))
-        pending += len(partials[-1])
-        totals.append(total_row_partials(batch, values, within=["date"]))
-        del batch
-        if sum(len(rows) for _, rows in totals) > 100_000:
-            totals = [combine_total_row_partials(totals, values)]
-        if len(partials) > 1 and pending > 2 * len(partials[0]) + 100_000:
-            partials = [combine_census_partials(pd.concat(partials, ignore_index=True))]
-            pending = len(partials[0])
-    sums, candidates = combine_total_row_partials(totals, values)
-    return combine_census_partials(pd.concat(partials, ignore_index=True)), sums, candidates
+        yield batch
+
+
+def _add_total_rows(
+    totals: list[tuple[pd.DataFrame, pd.DataFrame]], batch: pd.DataFrame, values: list[str]
+) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """``totals`` with ``batch``'s share of the total-row check, combined when it grows."""
+    from jdcli.metrics.consistency import combine_total_row_partials, total_row_partials
+
+    totals = [*totals, total_row_partials(batch, values, within=["date"])]
+    if sum(len(rows) for _, rows in totals) > 100_000:
+        totals = [combine_total_row_partials(totals, values)]
+    return totals
 
 
 def warn_total_rows(frame: pd.DataFrame, values: list[str], name: str) -> None:
