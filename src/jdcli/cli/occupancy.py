@@ -289,13 +289,14 @@ def compute_streamed(
     latest_unit = ["facility"] if "facility" in columns else keys
     with reading_progress(file) as progress:
         try:
-            if moment is not None:
+            if freq is not None:
+                parts, sums, candidates = _stream_census(stream, unit, freq, progress, conditions)
+            elif moment is not None:
                 parts, sums, candidates = _stream_latest(
                     stream, unit, latest_unit, moment, progress, conditions
                 )
             else:
-                assert freq is not None
-                parts, sums, candidates = _stream_census(stream, unit, freq, progress, conditions)
+                return None
         except NotStreamable:
             return None
     if parts.empty:
