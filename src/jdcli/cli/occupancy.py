@@ -358,13 +358,14 @@ def _stream_latest(
     conditions: Sequence[tuple[str, set[str]]] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Read ``stream`` block by block: the rows (meeting the filter ``conditions``) on each
-    ``latest_unit``'s latest date at or before ``moment`` — kept per block and narrowed as
-    blocks come, so they stay about one census long — and the total-row check's partial.
+    ``latest_unit``'s latest date so far at or before ``moment`` — kept per block and narrowed
+    as blocks come, so they stay about one census long; the latest of them is the latest
+    overall — and the total-row check's partial.
     The rows come as the whole-file path holds them: text as ``str``, counts ``Float64``."""
     import pandas as pd
 
     from jdcli.metrics.consistency import combine_total_row_partials
-    from jdcli.metrics.occupancy import CENSUS, latest_census
+    from jdcli.metrics.occupancy import CENSUS
 
     values = list(CENSUS)
     kept: list[pd.DataFrame] = []
@@ -372,7 +373,7 @@ def _stream_latest(
     totals: list[tuple[pd.DataFrame, pd.DataFrame]] = []
     for batch in _filtered_batches(stream, [*unit, "date", *values], progress, conditions):
         totals = _add_total_rows(totals, batch, values)
-        latest = latest_census(batch, moment, unit=latest_unit).drop(columns="latest_date")
+        latest = _latest_rows(batch, moment, latest_unit)
         del batch
         text = [c for c in latest.columns if isinstance(latest[c].dtype, pd.CategoricalDtype)]
         kept.append(latest.astype(dict.fromkeys(text, "str") | dict.fromkeys(values, "Float64")))
@@ -381,7 +382,7 @@ def _stream_latest(
             kept = [_latest_rows(pd.concat(kept), moment, latest_unit)]
             pending = len(kept[0])
     sums, candidates = combine_total_row_partials(totals, values)
-    return _latest_rows(pd.concat(kept), moment, latest_unit), sums, candidates
+    return pd.concat(kept), sums, candidates  # the caller takes the latest of these
 
 
 def _latest_rows(rows: pd.DataFrame, moment: pd.Timestamp, unit: list[str]) -> pd.DataFrame:

@@ -25,6 +25,7 @@ from jdcli.cli.common import (
     load_input,
     note,
     output_format,
+    parse_filters,
     reported_errors,
     resolve_names,
     warn,
@@ -302,13 +303,11 @@ def load_base_file(
 
     col_map = parse_mappings(col or [], "--col")
     loaded = load(str(base_file), _schema(), col_map=col_map, encoding=encoding)
-    wanted: dict[str, list[str]] = {}
     names = {c.casefold() for c in map(str, loaded.frame.columns)}
     names |= {h.strip().casefold() for h in loaded.headers.values()}
-    for pair in filters or []:
-        name, _, value = pair.partition("=")
-        if name.strip().casefold() in names:
-            wanted.setdefault(name.strip(), []).append(value)
+    wanted = {
+        name: values for name, values in parse_filters(filters).items() if name.casefold() in names
+    }
     if wanted:
         loaded.frame = apply_filters(loaded.frame, wanted, loaded.headers, loaded.name)
     return loaded
