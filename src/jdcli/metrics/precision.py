@@ -164,15 +164,9 @@ def change_consistent(
     if not bool(checkable.any()):
         return verdict
     rows = checkable[checkable].index
+    figures = [base, base_places, base_approx, value, value_places, value_approx]
     decided, agree = _screen_change(
-        base.loc[rows],
-        base_places.loc[rows],
-        base_approx.loc[rows],
-        value.loc[rows],
-        value_places.loc[rows],
-        value_approx.loc[rows],
-        reported_pct.loc[rows],
-        reported_places.loc[rows],
+        [column.loc[rows] for column in [*figures, reported_pct, reported_places]]
     )
     verdict.loc[rows[decided]] = agree[decided]
     rows = rows[~decided]
@@ -193,22 +187,17 @@ def change_consistent(
 SCREEN_TOLERANCE = 1e-9
 
 
-def _screen_change(
-    base: pd.Series,
-    base_places: pd.Series,
-    base_approx: pd.Series,
-    value: pd.Series,
-    value_places: pd.Series,
-    value_approx: pd.Series,
-    reported_pct: pd.Series,
-    reported_places: pd.Series,
-) -> tuple[Any, Any]:
+def _screen_change(columns: list[pd.Series]) -> tuple[Any, Any]:
     """``change_consistent``'s verdict in float64 where floats cannot get it wrong:
     (decided, agrees) as numpy booleans. A row is decided when both ends of its range lie
     clearly (``SCREEN_TOLERANCE``) inside or outside the stated interval; then the interval
     ends' being open or closed cannot matter and the exact rule would say the same. The
-    other rows (on or near a boundary, or not finite) are left to the exact rule."""
+    other rows (on or near a boundary, or not finite) are left to the exact rule.
+    ``columns`` are ``change_consistent``'s eight arguments, in its order."""
     import numpy as np
+
+    base, base_places, base_approx, value, value_places, value_approx = columns[:6]
+    reported_pct, reported_places = columns[6:]
 
     def floats(column: pd.Series) -> Any:
         return column.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
