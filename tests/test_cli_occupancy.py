@@ -43,10 +43,10 @@ def test_gbk_chinese_headers_by_region(invoke) -> None:  # type: ignore[no-untyp
     result = invoke(["occupancy", str(DATA / "beds_gbk.csv"), "--by", "地区", "-f", "csv"])
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "region,capacity,occupied,occupancy_pct,free,band",
-        "白云区,1000,920,92,80,critical",
-        "花都区,500,510,102,-10,over",
-        "Total,1500,1430,95.33333333333334,70,critical",
+        "region,units,capacity,occupied,occupancy_pct,free,band",
+        "白云区,1,1000,920,92,80,critical",
+        "花都区,1,500,510,102,-10,over",
+        "Total,2,1500,1430,95.33333333333334,70,critical",
     ]
 
 
@@ -65,13 +65,13 @@ def test_freq_month_skips_incomplete_rows_with_one_warning(invoke) -> None:  # t
     assert result.stderr.count("Warning:") == 1
     assert "skipped 1 row(s) with a missing capacity or occupied value" in result.stderr
     assert result.stdout.splitlines() == [
-        "facility,period,capacity,occupied,occupancy_pct,free,band",
-        "A,2018-05,100,92,92,8,critical",
-        "B,2018-05,70,60,85.71428571428571,10,high",
-        "Total,2018-05,170,152,89.41176470588236,18,high",
-        "A,2018-06,100,101,101,-1,over",
-        "B,2018-06,50,40,80,10,normal",
-        "Total,2018-06,150,141,94,9,critical",
+        "facility,period,units,capacity,occupied,occupancy_pct,free,band",
+        "A,2018-05,1,100,92,92,8,critical",
+        "B,2018-05,1,70,60,85.71428571428571,10,high",
+        "Total,2018-05,2,170,152,89.41176470588236,18,high",
+        "A,2018-06,1,100,101,101,-1,over",
+        "B,2018-06,1,50,40,80,10,normal",
+        "Total,2018-06,2,150,141,94,9,critical",
     ]
 
 
@@ -89,15 +89,15 @@ def test_as_of(invoke) -> None:  # type: ignore[no-untyped-def]
     result = invoke(args)
     assert result.exit_code == 0
     assert result.stdout.splitlines()[0] == (
-        "facility,latest_date,capacity,occupied,occupancy_pct,free,band"
+        "facility,latest_date,units,capacity,occupied,occupancy_pct,free,band"
     )
-    assert result.stdout.splitlines()[1] == "A,2018-05-02,100,94,94,6,critical"
+    assert result.stdout.splitlines()[1] == "A,2018-05-02,1,100,94,94,6,critical"
 
 
 def test_fail_above_exits_1_after_writing_data(invoke) -> None:  # type: ignore[no-untyped-def]
     result = invoke(["occupancy", str(DATA / "beds_gbk.csv"), "--fail-above", "100", "-f", "csv"])
     assert result.exit_code == 1
-    assert "第二戒毒所,500,510,102,-10,over" in result.stdout
+    assert "第二戒毒所,1,500,510,102,-10,over" in result.stdout
     assert result.stderr.strip() == "Error: 1 group(s) above 100%: 第二戒毒所 (102%)"
     ok = invoke(["occupancy", str(DATA / "beds_gbk.csv"), "--fail-above", "102", "-f", "csv"])
     assert ok.exit_code == 0
@@ -206,7 +206,7 @@ def test_broken_pipe_is_quiet(tmp_path: Path) -> None:
         capture_output=True,
         check=False,
     )
-    assert pipeline.stdout == b"facility,capacity,occupied,occupancy_pct,free,band\n"
+    assert pipeline.stdout == b"facility,units,capacity,occupied,occupancy_pct,free,band\n"
     assert b"Traceback" not in pipeline.stderr
     assert pipeline.stderr == b""
 

@@ -56,6 +56,7 @@ def test_group_by_region_adds_facilities() -> None:
     expected = pd.DataFrame(
         {
             "region": pd.Series(["north", "south", "Total"], dtype="str"),
+            "units": pd.Series([2, 1, 3], dtype="Int64"),
             "capacity": pd.Series([150.0, 20.0, 170.0], dtype="Float64"),
             "occupied": pd.Series([150.0, 5.0, 155.0], dtype="Float64"),
             "occupancy_pct": pd.Series([100.0, 25.0, 155 / 170 * 100], dtype="Float64"),
@@ -200,6 +201,7 @@ def test_bed_days_add_up() -> None:
     result = occupancy_rate(rows, ["facility"], unit=["facility"])
     assert list(result.columns) == [
         "facility",
+        "units",
         "capacity_days",
         "occupied_days",
         "occupancy_pct",
@@ -207,6 +209,7 @@ def test_bed_days_add_up() -> None:
         "band",
     ]
     assert result.iloc[-1]["occupancy_pct"] == pytest.approx(3100 / 3410 * 100)
+    assert result["units"].tolist() == [1, 1, 2]
 
 
 # ------------------------------------------------------------------ properties

@@ -242,7 +242,8 @@ def test_total_row_warning_is_the_same_when_streamed(
     # A total row for one date, far into the file.
     frame = pd.DataFrame([row.split(",") for row in lines[1:]], columns=lines[0].split(","))
     day = frame[frame["date"] == "2018-12-10"]
-    total = f"2018-12-10,all,All centres,{day['capacity'].astype(int).sum()}," + str(
+    # Not labelled as a total (合计, All …): only its figures give it away.
+    total = f"2018-12-10,R-all,All centres,{day['capacity'].astype(int).sum()}," + str(
         day["occupied"].astype(int).sum()
     )
     lines.insert(lines.index(next(r for r in lines if r.startswith("2018-12-11"))), total)

@@ -95,6 +95,14 @@ ExplainOpt = Annotated[
     bool, typer.Option("--explain", help="Add a column with the formula behind each figure.")
 ]
 NoTotalOpt = Annotated[bool, typer.Option("--no-total", help="Leave out the total row.")]
+KeepTotalRowsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--keep-total-rows",
+        help="Count rows labelled 合计/总计/小计/全市/Total … as data (by default they are set "
+        "aside and checked against the sum of their rows).",
+    ),
+]
 ExcelOpt = Annotated[
     bool,
     typer.Option(

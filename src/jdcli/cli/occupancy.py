@@ -18,6 +18,7 @@ from jdcli.cli.common import (
     FileArg,
     FilterOpt,
     FormatOpt,
+    KeepTotalRowsOpt,
     NoTotalOpt,
     OutputOpt,
     StrictOpt,
@@ -29,6 +30,7 @@ from jdcli.cli.common import (
     warn,
     write_output,
 )
+from jdcli.cli.totals import place_reported, relabel_reported, set_aside_totals
 from jdcli.errors import CheckFailed, UsageError
 from jdcli.render import Format, RenderOptions
 
@@ -87,6 +89,7 @@ def occupancy(
     explain: ExplainOpt = False,
     fail_above: FailAboveOpt = None,
     no_total: NoTotalOpt = False,
+    keep_total_rows: KeepTotalRowsOpt = False,
     fmt: FormatOpt = Format.AUTO,
     output: OutputOpt = None,
     decimals: DecimalsOpt = 2,
@@ -106,7 +109,16 @@ def occupancy(
 
         check_limit(fail_above)
         streamed = compute_streamed(
-            file, by or [], freq, as_of, parse_bands(bands), not no_total, col, filters, encoding
+            file,
+            by or [],
+            freq,
+            as_of,
+            parse_bands(bands),
+            not no_total,
+            col,
+            filters,
+            encoding,
+            keep_total_rows,
         )
         if streamed is not None:
             loaded, result = streamed
@@ -115,7 +127,14 @@ def occupancy(
                 file, OCCUPANCY, "occupancy", col=col, filters=filters, encoding=encoding
             )
             result = compute(
-                loaded, by or [], freq, as_of, parse_bands(bands), not no_total, strict
+                loaded,
+                by or [],
+                freq,
+                as_of,
+                parse_bands(bands),
+                not no_total,
+                strict,
+                keep_total_rows,
             )
         if explain:
             result["explain"] = explain_column(result, decimals)
@@ -155,8 +174,14 @@ def compute(
     bands: tuple[float, float, float],
     total: bool,
     strict: bool,
+    keep_total_rows: bool = False,
 ) -> pd.DataFrame:
-    """Prepare rows (required values, dates, periods) and compute the occupancy table."""
+    """Prepare rows (required values, dates, periods) and compute the occupancy table.
+
+    Labelled total rows (合计 …) are set aside and checked (:func:`set_aside_totals`); those
+    that differ from their rows' sum are shown as ``合计 (reported)`` after the computed total.
+    """
+    import pandas as pd
     from jdcli.loading import drop_incomplete
     from jdcli.loading.dates import parse_date_option, parse_dates
     from jdcli.metrics.occupancy import FREQ_CODES, latest_census, occupancy_rate, period_labels
@@ -166,13 +191,23 @@ def compute(
     frame, skipped = drop_incomplete(frame, needed, strict=strict, source=loaded.name)
     if skipped:
         warn(f"{loaded.name}: skipped {skipped} row(s) with a missing {' or '.join(needed)} value")
-    warn_total_rows(frame, needed, loaded.name)
-    if frame.empty:
-        warn(f"{loaded.name}: no data rows; the result is empty")
     keys = (
         resolve_names(by, loaded, "--by") if by else (["facility"] if "facility" in frame else [])
     )
     unit = ["facility"] if "facility" in frame.columns else []
+    labels = [c for c in dict.fromkeys(["region", *keys, *unit]) if c in frame.columns]
+    frame, published, matches = set_aside_totals(
+        frame,
+        keys=labels,
+        values=needed,
+        time=[c for c in ("period", "date") if c in frame.columns],
+        name=loaded.name,
+        headers=loaded.headers,
+        keep=keep_total_rows,
+    )
+    warn_total_rows(frame, needed, loaded.name)
+    if frame.empty:
+        warn(f"{loaded.name}: no data rows; the result is empty")
     has_date = "date" in frame.columns
     if (freq or as_of) and not has_date:
         option = "--freq" if freq else "--as-of"
@@ -181,28 +216,41 @@ def compute(
         raise UsageError(f"--freq must be one of {', '.join(FREQ_CODES)}, got {freq!r}")
     if freq and as_of:
         raise UsageError("--freq and --as-of cannot be combined")
-    period: str | None = "period" if "period" in frame.columns else None
-    instant: str | None = None
-    if has_date:
-        frame = frame.assign(
-            date=parse_dates(frame["date"], source=loaded.name, column=loaded.headers["date"])
+
+    def table(rows: pd.DataFrame, with_total: bool) -> pd.DataFrame:
+        period: str | None = "period" if "period" in rows.columns else None
+        instant: str | None = None
+        if has_date:
+            rows = rows.assign(
+                date=parse_dates(rows["date"], source=loaded.name, column=loaded.headers["date"])
+            )
+            if as_of:
+                rows = latest_census(rows, parse_date_option(as_of, "--as-of"), unit=unit or keys)
+                period = None
+            elif freq:
+                rows = rows.assign(period=period_labels(rows["date"], freq))
+                period, instant = "period", "date"
+            elif period:
+                instant = "date"
+            else:
+                rows = rows.assign(period=rows["date"].dt.strftime("%Y-%m-%d"))
+                period = "period"
+        by_keys = [k for k in keys if k != period] if period else keys
+        return occupancy_rate(
+            rows, by_keys, unit=unit, period=period, instant=instant, total=with_total, bands=bands
         )
-        if as_of:
-            frame = latest_census(frame, parse_date_option(as_of, "--as-of"), unit=unit or keys)
-            period = None
-        elif freq:
-            frame = frame.assign(period=period_labels(frame["date"], freq))
-            period, instant = "period", "date"
-        elif period:
-            instant = "date"
-        else:
-            frame = frame.assign(period=frame["date"].dt.strftime("%Y-%m-%d"))
-            period = "period"
-    if period and period in keys:
-        keys = [k for k in keys if k != period]
-    return occupancy_rate(
-        frame, keys, unit=unit, period=period, instant=instant, total=total, bands=bands
-    )
+
+    result = table(frame, total)
+    if not bool(matches.all()) and keys:
+        # Every published total of a period where one differs, rolled up as the rows are.
+        by_keys = [k for k in keys if k != "period"]
+        differ = table(relabel_reported(published.loc[~matches], by_keys, unit, labels), False)
+        reported = differ
+        if "period" in differ.columns:
+            reported = table(relabel_reported(published, by_keys, unit, labels), False)
+            reported = reported.loc[reported["period"].isin(differ["period"])]
+        result = place_reported(result, reported, by_keys)
+    return result
 
 
 def compute_streamed(
@@ -215,6 +263,7 @@ def compute_streamed(
     col: list[str] | None,
     filters: list[str] | None,
     encoding: str | None,
+    keep_total_rows: bool = False,
 ) -> tuple[Loaded, pd.DataFrame] | None:
     """The occupancy table of a dated census rolled into periods (``--freq``) or taken at
     each facility's latest date (``--as-of``), computed while the file is read in blocks, so
@@ -287,13 +336,20 @@ def compute_streamed(
     unit = keys + (["facility"] if "facility" in columns and "facility" not in keys else [])
     # As the whole-file path: the latest census is each facility's (each key's without one).
     latest_unit = ["facility"] if "facility" in columns else keys
+    labels = (
+        []
+        if keep_total_rows
+        else [c for c in dict.fromkeys(["region", *unit]) if c in columns]
+    )
     with reading_progress(file) as progress:
         try:
             if freq is not None:
-                parts, sums, candidates = _stream_census(stream, unit, freq, progress, conditions)
+                parts, sums, candidates = _stream_census(
+                    stream, unit, freq, progress, conditions, labels
+                )
             elif moment is not None:
                 parts, sums, candidates = _stream_latest(
-                    stream, unit, latest_unit, moment, progress, conditions
+                    stream, unit, latest_unit, moment, progress, conditions, labels
                 )
             else:
                 return None
@@ -324,6 +380,7 @@ def _stream_census(
     freq: str,
     progress: Callable[[int, int], None] | None,
     conditions: Sequence[tuple[str, set[str]]] = (),
+    labels: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Read ``stream`` block by block: the census partials of the rows that meet the filter
     ``conditions`` (combined as they come, so they stay about as small as the result) and
@@ -337,7 +394,9 @@ def _stream_census(
     partials: list[pd.DataFrame] = []
     pending = 0
     totals: list[tuple[pd.DataFrame, pd.DataFrame]] = []
-    for batch in _filtered_batches(stream, [*unit, "date", *values], progress, conditions):
+    for batch in _filtered_batches(
+        stream, [*unit, "date", *values], progress, conditions, labels
+    ):
         partials.append(census_partials(batch, unit, freq))
         pending += len(partials[-1])
         totals = _add_total_rows(totals, batch, values)
@@ -356,6 +415,7 @@ def _stream_latest(
     moment: pd.Timestamp,
     progress: Callable[[int, int], None] | None,
     conditions: Sequence[tuple[str, set[str]]] = (),
+    labels: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Read ``stream`` block by block: the rows (meeting the filter ``conditions``) on each
     ``latest_unit``'s latest date so far at or before ``moment`` — kept per block and narrowed
@@ -371,7 +431,9 @@ def _stream_latest(
     kept: list[pd.DataFrame] = []
     pending = 0
     totals: list[tuple[pd.DataFrame, pd.DataFrame]] = []
-    for batch in _filtered_batches(stream, [*unit, "date", *values], progress, conditions):
+    for batch in _filtered_batches(
+        stream, [*unit, "date", *values], progress, conditions, labels
+    ):
         totals = _add_total_rows(totals, batch, values)
         latest = _latest_rows(batch, moment, latest_unit)
         del batch
@@ -397,13 +459,29 @@ def _filtered_batches(
     columns: list[str],
     progress: Callable[[int, int], None] | None,
     conditions: Sequence[tuple[str, set[str]]],
+    labels: Sequence[str] = (),
 ) -> Iterator[pd.DataFrame]:
     """``stream``'s blocks of ``columns`` (and the filtered ones), only the rows that meet
-    every filter condition."""
+    every filter condition; :class:`NotStreamable` when a ``labels`` column holds a total
+    label (合计 …)."""
     import numpy as np
+    import pandas as pd
 
-    wanted = list(dict.fromkeys([*columns, *(target for target, _ in conditions)]))
+    wanted = list(dict.fromkeys([*columns, *(target for target, _ in conditions), *labels]))
+    from jdcli.loading.stream import NotStreamable
+    from jdcli.metrics.totals import is_total_label
+
     for batch in stream.batches(wanted, progress=progress):
+        for column in labels:
+            # A labelled total row (合计 …) is set aside and checked by the whole-file path.
+            values = batch[column]
+            if not isinstance(values.dtype, pd.CategoricalDtype):
+                if bool(is_total_label(values).any()):
+                    raise NotStreamable
+                continue
+            found = is_total_label(pd.Series(values.cat.categories)).to_numpy()
+            if found.any() and bool(np.isin(values.cat.codes, np.flatnonzero(found)).any()):
+                raise NotStreamable
         if conditions:
             keep = np.ones(len(batch), dtype=bool)
             for target, allowed in conditions:

@@ -96,7 +96,10 @@ def occupancy_rate(
                 data = _mean_over_instants(parts, unit_keys, cap, occ, extra)
         else:
             data = _sum(data, unit_keys, aggs)
-    return _table(data, keys, time, extra, bed_days=bed_days, total=total, bands=bands)
+    ident = keys + [c for c in unit if c not in keys]
+    return _table(
+        data, keys, time, extra, bed_days=bed_days, total=total, bands=bands, unit=ident
+    )
 
 
 def occupancy_from_census(
@@ -109,7 +112,10 @@ def occupancy_from_census(
     """The table :func:`occupancy_rate` gives, from each unit's census per ``period`` (the
     output of :func:`census_means`): groups add their units' averages."""
     keys = list(dict.fromkeys(by))
-    return _table(census, keys, ["period"], [], bed_days=False, total=total, bands=bands)
+    ident = [c for c in census.columns if c not in ("period", *CENSUS)]
+    return _table(
+        census, keys, ["period"], [], bed_days=False, total=total, bands=bands, unit=ident
+    )
 
 
 #: Months in each period, and 64-bit words holding one bit per day of the longest period.
@@ -248,15 +254,30 @@ def _table(
     bed_days: bool,
     total: bool,
     bands: Sequence[float],
+    unit: Sequence[str] = (),
 ) -> pd.DataFrame:
     cap, occ = BED_DAYS if bed_days else CENSUS
     free_name = "free_days" if bed_days else "free"
     period = time[0] if time else None
     aggs: dict[str, str] = {cap: "sum", occ: "sum"} | {c: "max" for c in extra}
+    ident = [c for c in unit if c in data.columns]
+    if keys and ident:
+        # How many units each row adds up: those with figures (a unit is the facility, or
+        # the group itself when there is none).
+        cols = list(dict.fromkeys([*ident, *time]))
+        valid = np.flatnonzero((data[cap].notna() | data[occ].notna()).to_numpy())
+        # The first row of each unit (and period) with figures counts it once.
+        first = np.zeros(len(data), dtype=bool)
+        first[valid] = ~data.iloc[valid][cols].duplicated().to_numpy()
+        data = data.assign(units=first.astype("int64"))
+        aggs["units"] = "sum"
     groups = _sum(data, keys + time, aggs)
-    if total and keys and groups[keys].drop_duplicates().shape[0] > 1:
+    with_total = bool(total and keys and groups[keys].drop_duplicates().shape[0] > 1)
+    if with_total:
         totals = (
-            _sum(groups, time, aggs) if time else groups[[cap, occ, *extra]].agg(aggs).to_frame().T
+            _sum(groups, time, aggs)
+            if time
+            else groups[list(aggs)].agg(aggs).to_frame().T
         )
         for key in keys:
             totals[key] = TOTAL
@@ -270,6 +291,9 @@ def _table(
             .reset_index(drop=True)
         )
     result = groups[keys + time + extra].copy()
+    # Coverage where a row adds units up: a group of several, or the total row.
+    if "units" in groups.columns and (with_total or not set(ident) <= set(keys)):
+        result["units"] = groups["units"].astype("Int64")
     result[cap] = groups[cap].astype("Float64")
     result[occ] = groups[occ].astype("Float64")
     result["occupancy_pct"] = occupancy_pct(result[cap], result[occ])
