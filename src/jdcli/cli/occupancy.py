@@ -30,6 +30,7 @@ from jdcli.cli.common import (
     warn,
     write_output,
 )
+from jdcli.cli.coverage import note_coverage
 from jdcli.cli.totals import place_reported, relabel_reported, set_aside_totals
 from jdcli.errors import CheckFailed, UsageError
 from jdcli.render import Format, RenderOptions
@@ -217,7 +218,7 @@ def compute(
     if freq and as_of:
         raise UsageError("--freq and --as-of cannot be combined")
 
-    def table(rows: pd.DataFrame, with_total: bool) -> pd.DataFrame:
+    def table(rows: pd.DataFrame, with_total: bool, main: bool = False) -> pd.DataFrame:
         period: str | None = "period" if "period" in rows.columns else None
         instant: str | None = None
         if has_date:
@@ -236,11 +237,20 @@ def compute(
                 rows = rows.assign(period=rows["date"].dt.strftime("%Y-%m-%d"))
                 period = "period"
         by_keys = [k for k in keys if k != period] if period else keys
+        if main:
+            note_coverage(
+                rows,
+                unit=unit or by_keys,
+                period=period,
+                name=loaded.name,
+                freq=freq,
+                dates=rows["date"] if freq else None,
+            )
         return occupancy_rate(
             rows, by_keys, unit=unit, period=period, instant=instant, total=with_total, bands=bands
         )
 
-    result = table(frame, total)
+    result = table(frame, total, main=True)
     if not bool(matches.all()) and keys:
         # Every published total of a period where one differs, rolled up as the rows are.
         by_keys = [k for k in keys if k != "period"]
@@ -291,6 +301,7 @@ def compute_streamed(
     from jdcli.metrics.occupancy import (
         CENSUS,
         FREQ_CODES,
+        census_dates,
         census_means,
         latest_census,
         occupancy_from_census,
@@ -369,6 +380,9 @@ def compute_streamed(
         latest = latest_census(parts, moment, unit=latest_unit)
         facility = ["facility"] if "facility" in columns else []
         return loaded, occupancy_rate(latest, keys, unit=facility, total=total, bands=bands)
+    note_coverage(
+        parts, unit=unit, period="period", name=loaded.name, freq=freq, dates=census_dates(parts)
+    )
     census = census_means(parts)
     del parts  # the partial sums: not needed while the table is built and written
     return loaded, occupancy_from_census(census, keys, total=total, bands=bands)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -19,6 +19,7 @@ from jdcli.cli.common import (
     FileArg,
     FilterOpt,
     FormatOpt,
+    KeepTotalRowsOpt,
     NoTotalOpt,
     OutputOpt,
     StrictOpt,
@@ -31,6 +32,8 @@ from jdcli.cli.common import (
     warn,
     write_output,
 )
+from jdcli.cli.coverage import note_coverage
+from jdcli.cli.totals import place_reported, relabel_reported, set_aside_totals
 from jdcli.errors import UsageError
 from jdcli.render import MACHINE_FORMATS, Format, RenderOptions
 
@@ -176,6 +179,7 @@ def staffing(
     by: ByOpt = None,
     explain: ExplainOpt = False,
     no_total: NoTotalOpt = False,
+    keep_total_rows: KeepTotalRowsOpt = False,
     fmt: FormatOpt = Format.AUTO,
     output: OutputOpt = None,
     decimals: DecimalsOpt = 2,
@@ -215,7 +219,7 @@ def staffing(
             result, text = ratio_table(
                 loaded, spec, by or [], target=parse_target(target, spec.kind),
                 total=not no_total, strict=strict, base_loaded=base_loaded, compare=compare,
-                explain=explain, decimals=decimals,
+                explain=explain, decimals=decimals, keep_total_rows=keep_total_rows,
             )  # fmt: skip
             title = "Staffing"
             inputs = [loaded.path, base_loaded.path if base_loaded else None]
@@ -424,21 +428,56 @@ def compute(
     total: bool = True,
     strict: bool = False,
     base_loaded: Loaded | None = None,
+    keep_total_rows: bool = False,
 ) -> pd.DataFrame:
-    """The staffing table: ratio per unit or ``by`` group (and period), target columns asked."""
+    """The staffing table: ratio per unit or ``by`` group (and period), target columns asked.
+
+    Labelled total rows (合计 …) are set aside and checked, in both files; those that differ
+    from their rows' sum are shown as ``合计 (reported)`` after the computed total.
+    """
+    import pandas as pd
+
     from jdcli.loading import drop_incomplete
     from jdcli.metrics.staffing import join_base, staffing_ratio, undefined_units
 
     if target is not None and not target > 0:
         raise UsageError(f"--target must be above 0, got {target:g}")
     frame = loaded.frame
-    keys = resolve_names(by, loaded, "--by") if by else (["unit"] if "unit" in frame else [])
+    keys = resolve_names(by, loaded, "--by") if by else default_keys(frame)
     period = "period" if "period" in frame.columns else None
     keys = [k for k in keys if k != period]
     unit = ["unit"] if "unit" in frame.columns else []
+    labels = [c for c in dict.fromkeys(["region", *keys, *unit]) if c in frame.columns]
     staff_col, base_col = spec.staff, spec.base
+    own = [staff_col] + ([base_col] if base_loaded is None else [])
+    frame, published, matches = set_aside_totals(
+        frame,
+        keys=labels,
+        values=own,
+        time=[period] if period else [],
+        name=loaded.name,
+        headers=loaded.headers,
+        keep=keep_total_rows,
+    )
+    warn_unlabelled_totals(frame, own, [period] if period else [], loaded.name)
     if base_loaded is not None:
-        frame, period = _joined(loaded, base_loaded, spec, keys, period, join_base)
+        base_frame = base_loaded.frame
+        base_labels = [c for c in ("region", "unit") if c in base_frame.columns]
+        base_time = ["period"] if "period" in base_frame.columns else []
+        base_frame, _, _ = set_aside_totals(
+            base_frame,
+            keys=base_labels,
+            values=[spec.base],
+            time=base_time,
+            name=base_loaded.name,
+            headers=base_loaded.headers,
+            keep=keep_total_rows,
+        )
+        warn_unlabelled_totals(base_frame, [spec.base], base_time, base_loaded.name)
+        joined = replace(loaded, frame=frame)
+        frame, period = _joined(
+            joined, replace(base_loaded, frame=base_frame), spec, keys, period, join_base
+        )
         staff_col, base_col = "staff", "base"
     elif strict:
         drop_incomplete(frame, [staff_col, base_col], strict=True, source=loaded.name)
@@ -448,18 +487,56 @@ def compute(
     bad = undefined_units(frame, where, staff=staff_col, base=base_col, ratio=spec.kind)
     if len(bad):
         _note_undefined(bad, spec, where, grouped=bool(keys))
-    return staffing_ratio(
-        frame,
-        keys,
-        unit=unit,
-        period=period,
-        staff=staff_col,
-        base=base_col,
-        ratio=spec.kind,
-        per=spec.per,
-        target=target,
-        total=total,
-    )
+    if period:
+        note_coverage(frame, unit=unit or keys, period=period, name=loaded.name)
+
+    def table(rows: pd.DataFrame, with_total: bool) -> pd.DataFrame:
+        return staffing_ratio(
+            rows,
+            keys,
+            unit=unit,
+            period=period,
+            staff=staff_col,
+            base=base_col,
+            ratio=spec.kind,
+            per=spec.per,
+            target=target,
+            total=with_total,
+        )
+
+    result = table(frame, total)
+    if base_loaded is None and not bool(matches.all()) and keys:
+        differ = table(relabel_reported(published.loc[~matches], keys, unit, labels), False)
+        reported = differ
+        if "period" in differ.columns:
+            reported = table(relabel_reported(published, keys, unit, labels), False)
+            reported = reported.loc[reported["period"].isin(differ["period"])]
+        result = place_reported(result, reported, keys)
+    return result
+
+
+def default_keys(frame: pd.DataFrame) -> list[str]:
+    """Rows per unit; a file of regions without a unit column, per region (never one row)."""
+    if "unit" in frame.columns:
+        return ["unit"]
+    return ["region"] if "region" in frame.columns else []
+
+
+def warn_unlabelled_totals(
+    frame: pd.DataFrame, values: list[str], within: list[str], name: str
+) -> None:
+    """Warn when rows with no total label equal the sum of the others of their period."""
+    from jdcli.metrics.consistency import total_rows
+
+    flagged = total_rows(frame, values, within=within)
+    if bool(flagged.any()):
+        lines = [str(line) for line in frame.index[flagged.to_numpy()]]
+        shown = ", ".join(lines[:5]) + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
+        warn(
+            f"{name} line{'s' if len(lines) > 1 else ''} {shown}: {' and '.join(values)} equal "
+            f"the sum of the other rows{' of the same period' if within else ''}; a total row "
+            "mixed into detail rows is counted twice (label it 合计, or remove it)"
+        )
 
 
 def ratio_table(
@@ -474,17 +551,29 @@ def ratio_table(
     compare: str | None = None,
     explain: bool = False,
     decimals: int = 2,
+    keep_total_rows: bool = False,
 ) -> tuple[pd.DataFrame, str]:
     """The whole ratio mode: :func:`compute`, then the change (``compare``) and the formulas
     (``explain``), with the caption that defines them."""
     result = compute(
-        loaded, spec, by, target=target, total=total, strict=strict, base_loaded=base_loaded
+        loaded,
+        spec,
+        by,
+        target=target,
+        total=total,
+        strict=strict,
+        base_loaded=base_loaded,
+        keep_total_rows=keep_total_rows,
     )
     if compare:
         result = add_change(result, spec, compare, loaded.name)
     if explain:
         result["explain"] = explain_column(result, spec, decimals)
-    return result, caption(loaded, spec, target, base_loaded, compare)
+    text = caption(loaded, spec, target, base_loaded, compare)
+    if not by and "unit" not in loaded.frame.columns and "region" in loaded.frame.columns:
+        region = loaded.headers.get("region", "region")
+        text = f"One row per {region} (the file has no unit column). {text}"
+    return result, text
 
 
 def _joined(

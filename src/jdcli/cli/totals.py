@@ -87,7 +87,7 @@ def set_aside_totals(
             )
         warn(
             f"{name}: {row['label']} line {line}{f' ({where})' if where else ''}: "
-            f"{'; '.join(diffs)}; shown as {row['label']} {REPORTED} beside the computed total"
+            f"{'; '.join(diffs)}; shown in a row marked {REPORTED} beside the computed total"
         )
     return detail, totals, checks["matches"]
 
@@ -141,7 +141,7 @@ def place_reported(result: pd.DataFrame, reported: pd.DataFrame, keys: list[str]
     if reported.empty or not keys:
         return result
     combined = pd.concat(
-        [result.assign(_rank=0), reported[result.columns].assign(_rank=1)], ignore_index=True
+        [result.assign(_rank=0), reported.reindex(columns=result.columns).assign(_rank=1)], ignore_index=True
     )
     if "period" in combined.columns:
         order = pd.Index(pd.unique(pd.concat([result["period"], reported["period"]])))

@@ -44,7 +44,8 @@ def missing_units(rows: pd.DataFrame, unit: Sequence[str], period: str) -> pd.Da
 
 def missing_periods(labels: pd.Series) -> list[str]:
     """Periods inside the span of ``labels`` (years, halves, quarters or months of one
-    frequency) that have no label at all; empty for dates or unreadable or mixed labels."""
+    frequency) that have no label at all; for dates, the months without one when no month has
+    two (a monthly census); empty for other dates, unreadable or mixed labels."""
     distinct = pd.Series(pd.unique(labels.dropna().astype("str")), dtype="str")
     if len(distinct) < 2:
         return []
@@ -53,8 +54,15 @@ def missing_periods(labels: pd.Series) -> list[str]:
     except (PeriodError, ValueError):
         return []
     kinds = set(freqs.astype("str"))
-    if len(kinds) != 1 or kinds == {"day"}:
+    if len(kinds) != 1:
         return []
+    if kinds == {"day"}:
+        # A census taken once a month (on whatever day): its missing months.
+        months = pd.to_datetime(distinct, errors="coerce").dt.to_period("M")
+        if bool(months.isna().any()) or bool(months.duplicated().any()):
+            return []
+        span = pd.period_range(months.min(), months.max(), freq="M")
+        return [str(p) for p in span if p not in set(months)]
     have = set(ordinal.astype("int64").tolist())
     gaps = [o for o in range(min(have), max(have) + 1) if o not in have]
     if not gaps:
@@ -77,7 +85,9 @@ def reported_parts(dates: pd.Series, freq: str) -> pd.DataFrame:
         return pd.DataFrame({c: [] for c in columns})
     code = {"month": "M", "quarter": "Q", "year": "Y"}[freq]
     months = distinct.dt.to_period("M")
-    monthly = freq != "month" and not bool(months.duplicated().any())
+    monthly = len(distinct) > 1 and not bool(months.duplicated().any())
+    if monthly and freq == "month":
+        return pd.DataFrame({c: [] for c in columns})  # each month has its census
     periods = distinct.dt.to_period(code)
     if monthly:
         parts = months.groupby(periods.to_numpy()).nunique()

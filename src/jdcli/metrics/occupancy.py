@@ -406,3 +406,20 @@ def _mean_census(
             np.bincount(unit, weights=values, minlength=units) / instants, dtype="Float64"
         )
     return frame
+
+
+def census_dates(partials: pd.DataFrame) -> pd.Series:
+    """The distinct dates some unit reported on, from combined :func:`census_partials` (their
+    ``period`` labels and day masks): what the rows' own dates would give."""
+    masks = [c for c in partials.columns if str(c).startswith("days_")]
+    found: list[np.ndarray] = []
+    for label, group in partials.groupby("period", sort=False):  # one per period: a handful
+        start = pd.Period(str(label)).start_time.to_datetime64().astype("datetime64[D]")
+        for word, column in enumerate(masks):
+            combined = np.bitwise_or.reduce(group[column].to_numpy(dtype=np.uint64))
+            bits = np.flatnonzero(
+                (combined >> np.arange(64, dtype=np.uint64)) & np.uint64(1)
+            ).astype(np.int64)
+            found.append(start + (bits + 64 * word).astype("timedelta64[D]"))
+    days = np.concatenate(found) if found else np.array([], dtype="datetime64[D]")
+    return pd.Series(np.sort(days).astype("datetime64[s]"), name="date")

@@ -128,7 +128,8 @@ def staffing_ratio(
     without one are left out, so ``staff`` and ``base`` are the totals behind the ratio (a group
     with no such unit shows its plain sums and an empty ratio).
 
-    Columns: the ``by`` keys, ``period`` (when given), ``staff``, ``base``, the ratio column
+    Columns: the ``by`` keys, ``period`` (when given), ``units`` (how many units a row adds
+    up; when rows are groups of units or a total row is added), ``staff``, ``base``, the ratio column
     (``share_pct``, ``per_<N>`` or ``caseload``, see :func:`ratio_column`); with ``target``,
     ``target``, ``staff_needed``, ``shortfall`` (≥ 0) and ``status`` (``meets``/``short``).
     ``staff_needed`` and ``shortfall`` of an aggregate are sums over its units: one unit's
@@ -147,7 +148,9 @@ def staffing_ratio(
     ok = defined(units["staff"], units["base"], ratio)
     units["_staff_ok"] = units["staff"].where(ok)
     units["_base_ok"] = units["base"].where(ok)
-    sums = ["staff", "base", "_staff_ok", "_base_ok"]
+    units["_units"] = (units["staff"].notna() | units["base"].notna()).astype("int64")
+    units["_units_ok"] = ok.astype("int64")
+    sums = ["staff", "base", "_staff_ok", "_base_ok", "_units", "_units_ok"]
     if target is not None:
         needed = staff_needed(units["base"], ratio, target, per).where(units["staff"].notna())
         units["staff_needed"] = needed
@@ -155,10 +158,16 @@ def staffing_ratio(
         sums += ["staff_needed", "shortfall"]
 
     groups = _group(units, keys + time, sums)
+    detail = len(groups)
     if total and keys:
         groups = with_totals(groups, _group(units, time, sums), keys, time)
+    with_total = len(groups) > detail
     result = groups[keys + time].copy()
     has_ok = groups["_base_ok"].notna()
+    if keys and (with_total or not set(unit) <= set(keys)):
+        # Coverage: how many units each row adds up (those behind its ratio).
+        counted = groups["_units_ok"].where(has_ok, groups["_units"])
+        result["units"] = counted.astype("Float64").fillna(0).round().astype("Int64")
     result["staff"] = groups["_staff_ok"].where(has_ok, groups["staff"]).astype("Float64")
     result["base"] = groups["_base_ok"].where(has_ok, groups["base"]).astype("Float64")
     result[ratio_column(ratio, per)] = ratio_values(result["staff"], result["base"], ratio, per)
