@@ -79,6 +79,7 @@ def test_caseload_machine_format_keeps_the_number(invoke) -> None:  # type: igno
     assert rows[3] == {
         "unit": "Total",
         "period": "2018",
+        "units": 2,
         "staff": 23,
         "base": 1330,
         "caseload": 1330 / 23,
@@ -93,7 +94,7 @@ def test_share_of_police_with_explain(invoke, monkeypatch) -> None:  # type: ign
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     assert_golden("staffing_police_share.csv", result.stdout)
-    assert "Total,2017,42,3000,1.4000000000000001,42 / 3000 = 1.40%" in result.stdout
+    assert "Total,2017,2,42,3000,1.4000000000000001,42 / 3000 = 1.40%" in result.stdout
 
 
 def test_per_100000_default_from_population(invoke) -> None:  # type: ignore[no-untyped-def]
@@ -116,10 +117,10 @@ def test_by_region_aggregates_units(invoke) -> None:  # type: ignore[no-untyped-
     result = invoke(["staffing", STATIONS, "--by", "区", "--ratio", "share", "-f", "csv"])
     assert result.exit_code == 0
     assert result.stdout.splitlines()[:4] == [
-        "region,period,staff,base,share_pct",
-        f"番禺区,2017,8,210,{8 / 210 * 100!r}",
-        "白云区,2017,12,300,4",
-        "花都区,2017,5,160,3.125",
+        "region,period,units,staff,base,share_pct",
+        f"番禺区,2017,1,8,210,{8 / 210 * 100!r}",
+        "白云区,2017,1,12,300,4",
+        "花都区,2017,1,5,160,3.125",
     ]
 
 
@@ -129,12 +130,12 @@ def test_base_file_keeps_units_found_in_one_file(invoke) -> None:  # type: ignor
     )
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "unit,period,staff,base,per_100000",
-        "番禺站,2018,9,,",
-        f"白云站,2018,14,2711000,{14 / 2711000 * 100000!r}",
-        "花都站,2018,0,1094000,0",
-        f"Total,2018,14,3805000,{14 / 3805000 * 100000!r}",
-        "黄埔站,,,1030000,",
+        "unit,period,units,staff,base,per_100000",
+        "番禺站,2018,1,9,,",
+        f"白云站,2018,1,14,2711000,{14 / 2711000 * 100000!r}",
+        "花都站,2018,1,0,1094000,0",
+        f"Total,2018,2,14,3805000,{14 / 3805000 * 100000!r}",
+        "黄埔站,,1,,1030000,",
     ]
     assert "1 unit(s) only in " in result.stderr and ": 番禺站" in result.stderr
     assert "staffing_population.csv, not in " in result.stderr and ": 黄埔站" in result.stderr
@@ -169,10 +170,10 @@ def test_any_column_can_be_the_numerator_and_is_parsed(invoke) -> None:  # type:
     )
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "unit,staff,base,share_pct",
-        "A,900,1200,75",
-        f"B,310,300,{310 / 300 * 100!r}",
-        f"Total,1210,1500,{1210 / 1500 * 100!r}",
+        "unit,units,staff,base,share_pct",
+        "A,1,900,1200,75",
+        f"B,1,310,300,{310 / 300 * 100!r}",
+        f"Total,2,1210,1500,{1210 / 1500 * 100!r}",
     ]
     assert "meaning of" not in result.stdout
 
@@ -263,7 +264,8 @@ def test_strict_turns_a_missing_figure_into_an_error(invoke) -> None:  # type: i
     text = "机构,工作人员,社区戒毒人员\nA,5,10\nB,,10\n"
     relaxed = invoke(["staffing", "-", "-f", "csv"], input=text)
     assert relaxed.exit_code == 0
-    assert "B,,10," in relaxed.stdout
+    assert "B,1,,10," in relaxed.stdout
+    assert "Total,1,5,10,2" in relaxed.stdout  # B is left out of the total
     strict = invoke(["staffing", "-", "--strict"], input=text)
     assert strict.exit_code == 2
     assert "line 3, column staff: missing value" in strict.stderr
@@ -297,12 +299,12 @@ def test_compare_yoy_share_in_percentage_points(invoke) -> None:  # type: ignore
     result = invoke(["staffing", POLICE, "--base", "总警力", "--compare", "yoy", "-f", "csv"])
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "unit,period,staff,base,share_pct,base_period,share_pct_change_pp"
-    assert lines[1] == "白云分局,2017,30,2000,1.5,,"
-    assert lines[4] == f"白云分局,2018,41,2050,2,2017,{41 / 2050 * 100 - 1.5!r}"
+    assert lines[0] == "unit,period,units,staff,base,share_pct,base_period,share_pct_change_pp"
+    assert lines[1] == "白云分局,2017,1,30,2000,1.5,,"
+    assert lines[4] == f"白云分局,2018,1,41,2050,2,2017,{41 / 2050 * 100 - 1.5!r}"
     assert (
         lines[6]
-        == f"Total,2018,60,3050,{60 / 3050 * 100!r},2017,{60 / 3050 * 100 - 42 / 3000 * 100!r}"
+        == f"Total,2018,2,60,3050,{60 / 3050 * 100!r},2017,{60 / 3050 * 100 - 42 / 3000 * 100!r}"
     )
 
 
@@ -343,7 +345,7 @@ def test_compare_never_bridges_a_gap(invoke) -> None:  # type: ignore[no-untyped
 def test_compare_with_undefined_ratio_is_empty(invoke) -> None:  # type: ignore[no-untyped-def]
     result = invoke(["staffing", STATIONS, "--compare", "yoy", "-f", "csv"])
     assert result.exit_code == 0
-    assert "花都站,2018,0,150,,2017,," in result.stdout
+    assert "花都站,2018,1,0,150,,2017,," in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -412,13 +414,13 @@ def test_base_file_joined_on_unit_and_period(invoke, tmp_path) -> None:  # type:
     result = invoke(["staffing", str(staff), "--base-file", str(base), "-f", "csv"])
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "unit,period,staff,base,caseload",
-        "白云站,2017,12,300,25",
-        "花都站,2017,5,160,32",
-        "Total,2017,17,460,27.058823529411764",
-        f"白云站,2018,14,330,{330 / 14!r}",
-        "花都站,2018,6,,",
-        f"Total,2018,14,330,{330 / 14!r}",
+        "unit,period,units,staff,base,caseload",
+        "白云站,2017,1,12,300,25",
+        "花都站,2017,1,5,160,32",
+        "Total,2017,2,17,460,27.058823529411764",
+        f"白云站,2018,1,14,330,{330 / 14!r}",
+        "花都站,2018,1,6,,",
+        f"Total,2018,1,14,330,{330 / 14!r}",
     ]
     assert "1 unit(s) and period(s) only in " in result.stderr
     assert ": 花都站 2018" in result.stderr
@@ -430,15 +432,15 @@ def test_caseload_target_as_staffing_rules_write_it(invoke, written: str) -> Non
         ["staffing", STATIONS, "--target", written, "--filter", "年份=2018", "-f", "csv"]
     )
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == f"Total,2018,23,1330,{1330 / 23!r},30,50,30,short"
+    assert result.stdout.splitlines()[-1] == f"Total,2018,2,23,1330,{1330 / 23!r},30,50,30,short"
 
 
 def test_share_target_with_percent_sign_meets_exactly(invoke) -> None:  # type: ignore[no-untyped-def]
     result = invoke(["staffing", POLICE, "--base", "总警力", "--target", "1.9%", "-f", "csv"])
     assert result.exit_code == 0, result.stderr
     # 19 of 1,000 is exactly 1.9%: it meets the target (1.9 × 1000 ÷ 100 is not 19.000…01).
-    assert "花都分局,2018,19,1000,1.9,1.9,19,0,meets" in result.stdout
-    assert "白云分局,2018,41,2050,2,1.9,39,0,meets" in result.stdout
+    assert "花都分局,2018,1,19,1000,1.9,1.9,19,0,meets" in result.stdout
+    assert "白云分局,2018,1,41,2050,2,1.9,39,0,meets" in result.stdout
 
 
 def write_package(folder, views: list[dict[str, str]]) -> None:  # type: ignore[no-untyped-def]

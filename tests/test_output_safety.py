@@ -125,19 +125,19 @@ def test_failed_write_leaves_old_file_and_no_temp(
 def test_excel_csv(invoke: Any) -> None:
     result = invoke(["occupancy", str(BAD / "formula.csv"), "-f", "csv", "--excel"])
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("\ufefffacility,capacity,")
+    assert result.stdout.startswith("\ufefffacility,units,capacity,")
     lines = result.stdout.splitlines()
-    assert "'+cmd,500,520,104,-20,over" in lines  # text neutralised, -20 (a number) untouched
-    assert "'-2,300,200,66.66666666666666,100,normal" in lines
-    assert '"\'=HYPERLINK(""http://x"")",1000,900,90,100,high' in lines
-    assert "'@SUM(A1),10,5,50,5,normal" in lines
-    assert "Total,1810,1625,89.77900552486187,185,high" in lines
+    assert "'+cmd,1,500,520,104,-20,over" in lines  # text neutralised, -20 (a number) untouched
+    assert "'-2,1,300,200,66.66666666666666,100,normal" in lines
+    assert '"\'=HYPERLINK(""http://x"")",1,1000,900,90,100,high' in lines
+    assert "'@SUM(A1),1,10,5,50,5,normal" in lines
+    assert "Total,4,1810,1625,89.77900552486187,185,high" in lines
 
 
 def test_without_excel_cells_are_as_given(invoke: Any) -> None:
     result = invoke(["occupancy", str(BAD / "formula.csv"), "-f", "csv"])
     assert not result.stdout.startswith("\ufeff")
-    assert "+cmd,500,520,104,-20,over" in result.stdout.splitlines()
+    assert "+cmd,1,500,520,104,-20,over" in result.stdout.splitlines()
 
 
 def test_excel_to_a_file(invoke: Any, tmp_path: Path) -> None:

@@ -142,5 +142,5 @@ def test_broken_pipe_is_quiet(big: Path, big_for_tables: Path, fmt: str) -> None
 def test_pipe_into_head_in_a_shell(big: Path) -> None:
     script = f'"{sys.executable}" -m jdcli occupancy "{big}" -f csv | head -1'
     result = subprocess.run(["sh", "-c", script], capture_output=True, text=True, check=False)
-    assert result.stdout == "facility,capacity,occupied,occupancy_pct,free,band\n"
+    assert result.stdout == "facility,units,capacity,occupied,occupancy_pct,free,band\n"
     assert result.stderr == ""

@@ -76,6 +76,7 @@ def test_share_per_unit_with_total_is_ratio_of_totals() -> None:
     expected = pd.DataFrame(
         {
             "unit": strs(["A", "B", "Total"]),
+            "units": pd.Series([1, 1, 2], dtype="Int64"),
             "staff": floats([90, 10, 100]),
             "base": floats([100, 10, 110]),
             "share_pct": floats([90.0, 100.0, 100 / 110 * 100]),
@@ -117,6 +118,7 @@ def test_zero_base_unit_left_out_of_the_total() -> None:
     expected = pd.DataFrame(
         {
             "unit": strs(["A", "B", "Total"]),
+            "units": pd.Series([1, 1, 1], dtype="Int64"),  # B is not behind the total
             "staff": floats([5, 3, 5]),
             "base": floats([100, 0, 100]),
             "share_pct": floats([5.0, None, 5.0]),
@@ -151,6 +153,7 @@ def test_caseload_target_shortfall_summed_over_units() -> None:
     expected = pd.DataFrame(
         {
             "unit": strs(["A", "B", "C", "Total"]),
+            "units": pd.Series([1, 1, 1, 2], dtype="Int64"),
             "staff": floats([12, 0, 10, 22]),
             "base": floats([360, 40, 150, 510]),
             "caseload": floats([30.0, None, 15.0, 510 / 22]),

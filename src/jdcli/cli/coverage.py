@@ -34,7 +34,7 @@ def note_coverage(
         if len(gaps):
             parts = []
             for row in gaps.head(SHOWN).itertuples(index=False):
-                names = list(row.missing)
+                names = [str(n) for n in row.missing]  # type: ignore[union-attr]
                 shown = ", ".join(map(str, names[:SHOWN]))
                 more = f" and {len(names) - SHOWN} more" if len(names) > SHOWN else ""
                 parts.append(f"{row.period} has {row.units} of {row.of} ({shown}{more} missing)")

@@ -182,7 +182,6 @@ def compute(
     Labelled total rows (合计 …) are set aside and checked (:func:`set_aside_totals`); those
     that differ from their rows' sum are shown as ``合计 (reported)`` after the computed total.
     """
-    import pandas as pd
     from jdcli.loading import drop_incomplete
     from jdcli.loading.dates import parse_date_option, parse_dates
     from jdcli.metrics.occupancy import FREQ_CODES, latest_census, occupancy_rate, period_labels
@@ -348,9 +347,7 @@ def compute_streamed(
     # As the whole-file path: the latest census is each facility's (each key's without one).
     latest_unit = ["facility"] if "facility" in columns else keys
     labels = (
-        []
-        if keep_total_rows
-        else [c for c in dict.fromkeys(["region", *unit]) if c in columns]
+        [] if keep_total_rows else [c for c in dict.fromkeys(["region", *unit]) if c in columns]
     )
     with reading_progress(file) as progress:
         try:
@@ -408,9 +405,7 @@ def _stream_census(
     partials: list[pd.DataFrame] = []
     pending = 0
     totals: list[tuple[pd.DataFrame, pd.DataFrame]] = []
-    for batch in _filtered_batches(
-        stream, [*unit, "date", *values], progress, conditions, labels
-    ):
+    for batch in _filtered_batches(stream, [*unit, "date", *values], progress, conditions, labels):
         partials.append(census_partials(batch, unit, freq))
         pending += len(partials[-1])
         totals = _add_total_rows(totals, batch, values)
@@ -445,9 +440,7 @@ def _stream_latest(
     kept: list[pd.DataFrame] = []
     pending = 0
     totals: list[tuple[pd.DataFrame, pd.DataFrame]] = []
-    for batch in _filtered_batches(
-        stream, [*unit, "date", *values], progress, conditions, labels
-    ):
+    for batch in _filtered_batches(stream, [*unit, "date", *values], progress, conditions, labels):
         totals = _add_total_rows(totals, batch, values)
         latest = _latest_rows(batch, moment, latest_unit)
         del batch

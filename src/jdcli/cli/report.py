@@ -254,8 +254,8 @@ def occupancy_section(
         note_text = f"band {latest['band']}" if "band" in overall.columns else ""
         if len(overall) > 1:
             previous = overall.iloc[-2]
-            change = float(latest["occupancy_pct"]) - float(previous["occupancy_pct"])
-            note_text += f"; change vs {previous['period']}"
+            change, compared = _comparable_change(frame, keys, previous, latest)
+            note_text += f"; change vs {previous['period']}{compared}"
         rows.append(
             {
                 "section": "occupancy",
@@ -270,6 +270,49 @@ def occupancy_section(
             }
         )
     return section, headline_frame(rows)
+
+
+def _comparable_change(
+    frame: pd.DataFrame, keys: list[str], previous: pd.Series, latest: pd.Series
+) -> tuple[object, str]:
+    """The change in points between two periods' overall rates, over the units present in
+    both when their sets differ (and what was compared), never across different sets."""
+    import pandas as pd
+
+    from jdcli.metrics.occupancy import TOTAL, occupancy_pct
+
+    cap, occ = (
+        ("capacity", "occupied") if "capacity" in frame else ("capacity_days", "occupied_days")
+    )
+    before, after = float(previous["occupancy_pct"]), float(latest["occupancy_pct"])
+    if not keys or "period" not in frame.columns:
+        return after - before, ""
+    key = keys[0]
+    units = frame.loc[~frame[key].eq(TOTAL) & ~frame[key].astype("str").str.endswith(")")]
+    if "flag" in units.columns:
+        units = units.loc[units["flag"].isna()]
+    old = units.loc[units["period"].eq(previous["period"])]
+    new = units.loc[units["period"].eq(latest["period"])]
+    both = set(old[key]) & set(new[key])
+    if both == set(old[key]) == set(new[key]):
+        return after - before, ""
+    if not both:
+        return None, " (no unit reported in both: coverage differs, no change shown)"
+    rates = []
+    for rows in (old, new):
+        common = rows.loc[rows[key].isin(both)]
+        rate = occupancy_pct(
+            pd.Series([common[cap].sum(min_count=1)], dtype="Float64"),
+            pd.Series([common[occ].sum(min_count=1)], dtype="Float64"),
+        ).iloc[0]
+        rates.append(rate)
+    if any(pd.isna(r) for r in rates):
+        return None, " (coverage differs, no change shown)"
+    gone = sorted((set(old[key]) | set(new[key])) - both)
+    return float(rates[1]) - float(rates[0]), (
+        f" over the {len(both)} unit(s) reported in both (coverage differs: "
+        f"{', '.join(map(str, gone[:5]))}{' …' if len(gone) > 5 else ''} in one only)"
+    )
 
 
 def verify_section(resource: Resource, label: str, decimals: int) -> tuple[Section, pd.DataFrame]:

@@ -435,7 +435,6 @@ def compute(
     Labelled total rows (合计 …) are set aside and checked, in both files; those that differ
     from their rows' sum are shown as ``合计 (reported)`` after the computed total.
     """
-    import pandas as pd
 
     from jdcli.loading import drop_incomplete
     from jdcli.metrics.staffing import join_base, staffing_ratio, undefined_units

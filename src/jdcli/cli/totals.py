@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jdcli.cli.common import note, warn
 
@@ -27,11 +27,11 @@ def set_aside_totals(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
     """``frame`` without its labelled total rows (合计, 小计, 全市 …, in a ``keys`` column),
     those rows, and whether each matches the sum of its rows (a published total that does
-    not is shown beside jdcli's own). A note says when the published totals match; a warning names each
-    difference. With ``keep`` (``--keep-total-rows``) nothing is set aside."""
-    from jdcli.metrics.totals import check_total_rows, labelled_total_rows
-
+    not is shown beside jdcli's own). A note says when the published totals match; a warning
+    names each difference. With ``keep`` (``--keep-total-rows``) nothing is set aside."""
     import pandas as pd
+
+    from jdcli.metrics.totals import check_total_rows, labelled_total_rows
 
     labelled = labelled_total_rows(frame, keys)
     none = pd.Series([], dtype="bool")
@@ -70,7 +70,7 @@ def set_aside_totals(
     for line, row in checks.loc[~checks["matches"]].iterrows():
         where = " ".join(
             str(row_value)
-            for row_value in [*[totals.at[line, t] for t in time], row["group"]]
+            for row_value in [*totals.loc[[line], time].iloc[0].tolist(), row["group"]]
             if str(row_value)
         )
         diffs = []
@@ -141,7 +141,8 @@ def place_reported(result: pd.DataFrame, reported: pd.DataFrame, keys: list[str]
     if reported.empty or not keys:
         return result
     combined = pd.concat(
-        [result.assign(_rank=0), reported.reindex(columns=result.columns).assign(_rank=1)], ignore_index=True
+        [result.assign(_rank=0), reported.reindex(columns=result.columns).assign(_rank=1)],
+        ignore_index=True,
     )
     if "period" in combined.columns:
         order = pd.Index(pd.unique(pd.concat([result["period"], reported["period"]])))
@@ -163,10 +164,10 @@ def _lines(index: pd.Index) -> str:
     return ", ".join(lines[:SHOWN]) + more
 
 
-def _missing(value: object) -> bool:
+def _missing(value: Any) -> bool:
     import pandas as pd
 
-    return value is None or bool(pd.isna(value))  # type: ignore[arg-type]
+    return value is None or bool(pd.isna(value))
 
 
 def _num(value: float, *, sign: bool = False) -> str:

@@ -1,4 +1,4 @@
-"""Coverage: which units and periods a total is over, so totals over different sets are told apart."""
+"""Coverage: which units and periods a total adds up, so different sets are told apart."""
 
 from __future__ import annotations
 

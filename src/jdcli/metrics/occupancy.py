@@ -97,9 +97,7 @@ def occupancy_rate(
         else:
             data = _sum(data, unit_keys, aggs)
     ident = keys + [c for c in unit if c not in keys]
-    return _table(
-        data, keys, time, extra, bed_days=bed_days, total=total, bands=bands, unit=ident
-    )
+    return _table(data, keys, time, extra, bed_days=bed_days, total=total, bands=bands, unit=ident)
 
 
 def occupancy_from_census(
@@ -274,11 +272,7 @@ def _table(
     groups = _sum(data, keys + time, aggs)
     with_total = bool(total and keys and groups[keys].drop_duplicates().shape[0] > 1)
     if with_total:
-        totals = (
-            _sum(groups, time, aggs)
-            if time
-            else groups[list(aggs)].agg(aggs).to_frame().T
-        )
+        totals = _sum(groups, time, aggs) if time else groups[list(aggs)].agg(aggs).to_frame().T
         for key in keys:
             totals[key] = TOTAL
         groups = pd.concat([groups, totals[groups.columns]], ignore_index=True)

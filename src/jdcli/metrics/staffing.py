@@ -129,8 +129,8 @@ def staffing_ratio(
     with no such unit shows its plain sums and an empty ratio).
 
     Columns: the ``by`` keys, ``period`` (when given), ``units`` (how many units a row adds
-    up; when rows are groups of units or a total row is added), ``staff``, ``base``, the ratio column
-    (``share_pct``, ``per_<N>`` or ``caseload``, see :func:`ratio_column`); with ``target``,
+    up; when rows are groups of units or a total row is added), ``staff``, ``base``, the ratio
+    column (``share_pct``, ``per_<N>`` or ``caseload``, see :func:`ratio_column`); with ``target``,
     ``target``, ``staff_needed``, ``shortfall`` (≥ 0) and ``status`` (``meets``/``short``).
     ``staff_needed`` and ``shortfall`` of an aggregate are sums over its units: one unit's
     surplus does not fill another's gap. With ``total`` and more than one group, a total row

@@ -1,4 +1,4 @@
-"""Published total rows (合计, 小计, 全市 …): told apart by their label, checked against their parts.
+"""Published total rows (合计, 小计, 全市 …): told apart by their label, checked against parts.
 
 A statistical table usually closes with a row of totals. Such a row is a published check on the
 rows above it, never one more part: added in, it counts everything twice. Only a row whose key
@@ -66,7 +66,7 @@ def check_total_rows(
     ``keys`` go from the coarsest (region) to the finest (facility). A total row covers the
     detail rows of its ``time`` (period, date) and of each ``keys`` cell before its first label
     that is not empty: ``区=越秀, 机构=小计`` covers 越秀's rows of its period, ``机构=合计`` or
-    ``区=全市, 机构=All centres`` every row of its period. Missing detail values are skipped in sums.
+    ``区=全市, 机构=All centres`` every row of its period. Missing detail values are skipped.
 
     Columns (one row per total row, index kept): ``label`` (the label as written), ``group``
     (the covering cells, as text, ``""`` for the whole period), ``rows`` (detail rows summed),
