@@ -171,11 +171,12 @@ def load_input(
     filters: Sequence[str] | None,
     encoding: str | None,
 ) -> Loaded:
-    """Load FILE (or the command's bundled resource) with ``--col`` and ``--filter`` applied.
+    """Load FILE (or the command's bundled resource) with ``--col`` and ``--filter`` applied,
+    warning about counts whose header gives a multiplier (``常住人口（万人）``).
 
     A large file read for a person at a terminal shows a progress bar on stderr.
     """
-    from jdcli.loading import load, parse_mappings
+    from jdcli.loading import load, parse_mappings, unit_warnings
 
     col_map = parse_mappings(col or [], "--col")
     filter_map = parse_filters(filters)
@@ -183,7 +184,7 @@ def load_input(
         from jdcli.datasets import default_resource
 
         resource = default_resource(command)
-        return load(
+        loaded = load(
             resource.path,
             schema,
             col_map=col_map,
@@ -191,10 +192,19 @@ def load_input(
             encoding=encoding,
             name=resource.label,
         )
-    with reading_progress(file) as progress:
-        return load(
-            file, schema, col_map=col_map, filters=filter_map, encoding=encoding, progress=progress
-        )
+    else:
+        with reading_progress(file) as progress:
+            loaded = load(
+                file,
+                schema,
+                col_map=col_map,
+                filters=filter_map,
+                encoding=encoding,
+                progress=progress,
+            )
+    for message in unit_warnings(loaded.headers, schema, loaded.name):
+        warn(message)
+    return loaded
 
 
 def parse_filters(filters: Sequence[str] | None) -> dict[str, list[str]]:
