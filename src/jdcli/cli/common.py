@@ -104,6 +104,49 @@ ExcelOpt = Annotated[
     ),
 ]
 
+#: The value an option of ``BareOptionCommand.bare_options`` takes when given alone.
+BARE = "\0"
+
+
+class BareOptionCommand(typer.core.TyperCommand):
+    """A command whose options named in ``bare_options`` may be given without a value.
+
+    ``--rate`` alone is read as ``--rate=BARE``; ``--rate NAME`` takes NAME, as any option
+    with a value does. As in Click's options with an optional value, the option is bare when
+    nothing follows it or the next word starts with ``-`` (another option, or ``-`` for
+    stdin). No one can type ``BARE`` (NUL) in a command line. Typer options cannot have an
+    optional value themselves, so the words are rewritten before they are parsed.
+    """
+
+    bare_options: tuple[str, ...] = ()
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        takes_value = {
+            name
+            for param in self.params
+            if isinstance(param, typer.core.TyperOption) and not param.is_flag and not param.count
+            for name in (*param.opts, *param.secondary_opts)
+        }
+        rewritten: list[str] = []
+        position = 0
+        while position < len(args):
+            word = args[position]
+            following = args[position + 1] if position + 1 < len(args) else None
+            position += 1
+            if word == "--":
+                rewritten += args[position - 1 :]
+                break
+            if word in self.bare_options and (following is None or following.startswith("-")):
+                rewritten.append(f"{word}={BARE}")
+            elif (word in self.bare_options or word in takes_value) and following is not None:
+                # The value, even when it starts with - (as Click reads it).
+                rewritten += [word, following]
+                position += 1
+            else:
+                rewritten.append(word)
+        return super().parse_args(ctx, rewritten)
+
+
 # ------------------------------------------------------------------ messages and errors
 
 _stderr_console: Any = None
