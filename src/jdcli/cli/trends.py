@@ -103,7 +103,8 @@ IndexOpt = Annotated[
     typer.Option(
         "--index",
         metavar="BASE_PERIOD",
-        help="Add an index column with BASE_PERIOD = 100 in each series.",
+        help="Add an index column with BASE_PERIOD = 100 in each series (a note names the "
+        "series without a value then; an error lists the periods when none has one).",
         show_default=False,
     ),
 ]
@@ -299,7 +300,8 @@ def compute(
             )
         changes["flag"] = tm.combined_flags(changes, consistent)
         if index is not None:
-            changes["index"] = index_column(changes, keys, index)
+            changes["index"], index_notes = index_column(changes, keys, index)
+            notes += index_notes
         changes = filter_periods(changes, since, until)
     except PeriodError as exc:
         raise InputError(f"{loaded.name} {exc}") from None
@@ -627,14 +629,65 @@ def shell_word(text: str) -> str:
     return text if re.fullmatch(r"[\w.%+=:,/@-]+", text) else shlex.quote(text)
 
 
-def index_column(changes: pd.DataFrame, keys: list[str], base: str) -> pd.Series:
-    """The ``--index`` column (base = 100), with a note for series that lack the base."""
-    from jdcli.metrics.trends import PeriodError, index_to
+def index_column(changes: pd.DataFrame, keys: list[str], base: str) -> tuple[pd.Series, list[str]]:
+    """The ``--index`` column (base = 100) and notes naming the series it is empty in: no
+    value in the base period, or one that is zero or negative. A UsageError lists the periods
+    there are when no series has a value in the base period."""
+    from jdcli.metrics.trends import PeriodError, index_bases, index_to
 
     try:
-        return index_to(changes, keys, base)
+        column = index_to(changes, keys, base)
+        bases = index_bases(changes.loc[changes["value"].notna()], keys, base)
     except PeriodError as exc:
         raise UsageError(f"--index {base}: {exc.detail}") from None
+    if bases.empty:
+        return column, []
+    missing = bases["base_value"].isna()
+    if bool(missing.all()):
+        raise UsageError(
+            f"--index {base}: no series has a value in {base} "
+            f"(periods: {period_list(changes.loc[changes['value'].notna(), 'period'])})"
+        )
+    notes = []
+    if bool(missing.any()):
+        notes.append(
+            f"--index {base}: no value in {base} for {series_list(bases.loc[missing], keys)}; "
+            "their index is empty"
+        )
+    undefined = bases["base_value"].le(0).fillna(False).astype("bool")
+    if bool(undefined.any()):
+        notes.append(
+            f"--index {base}: the value in {base} is zero or negative for "
+            f"{series_list(bases.loc[undefined], keys)}; their index is empty"
+        )
+    return column, notes
+
+
+def series_list(series: pd.DataFrame, keys: list[str], shown: int = 5) -> str:
+    """``metric=a; metric=b`` for the first ``shown`` series, then how many more there are."""
+    names = [", ".join(f"{k}={row[k]}" for k in keys) for _, row in series.head(shown).iterrows()]
+    more = len(series) - shown
+    return "; ".join(names) + (f" and {more} more" if more > 0 else "")
+
+
+def period_list(labels: pd.Series, shown: int = 12) -> str:
+    """The distinct periods of ``labels`` in time order, as canonical labels (first and last
+    few, with the count, when there are more than ``shown``)."""
+    import pandas as pd
+
+    from jdcli.metrics.trends import FREQUENCIES, format_periods, parse_periods
+
+    if labels.empty:
+        return "none"
+    ordinal, freqs = parse_periods(labels.reset_index(drop=True))
+    distinct = pd.DataFrame({"ordinal": ordinal, "freq": freqs}).drop_duplicates()
+    distinct["rank"] = distinct["freq"].map(FREQUENCIES.index)
+    distinct = distinct.sort_values(["rank", "ordinal"], kind="mergesort")
+    periods = format_periods(distinct["ordinal"], distinct["freq"]).tolist()
+    if len(periods) <= shown:
+        return ", ".join(periods)
+    half = shown // 2
+    return f"{', '.join(periods[:half])}, …, {', '.join(periods[-half:])}; {len(periods)} periods"
 
 
 def filter_periods(changes: pd.DataFrame, since: str | None, until: str | None) -> pd.DataFrame:
