@@ -264,7 +264,7 @@ def compute(
     if "metric" in frame.columns:
         keys = [*[k for k in keys if k != "metric"], "metric"]
     if not isinstance(rate, bool):
-        rate = chosen_metrics(frame, loaded, "--rate", rate)
+        rate = chosen_metrics(frame, loaded, "--rate", rate) if rate else False
     if metrics:
         frame = frame.loc[frame["metric"].isin(chosen_metrics(frame, loaded, "--metric", metrics))]
     if frame.empty:
