@@ -206,6 +206,62 @@ def test_index_since_until_metric(invoke) -> None:  # type: ignore[no-untyped-de
     assert "Error: --since soon: period 'soon' is not a year" in bad.stderr
 
 
+WIDE_WARNINGS = (
+    "Warning: trends_wide.csv: ignored non-numeric column(s) note\n"
+    "Warning: trends_wide.csv: skipped 1 row(s) without a period or without a value\n"
+)
+
+
+def test_index_names_series_without_the_base_period(invoke, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(DATA)
+    result = invoke(["trends", "trends_wide.csv", "-f", "csv", "--index", "2017"])
+    assert result.exit_code == 0
+    assert result.stderr == (
+        WIDE_WARNINGS
+        + "Note: --index 2017: no value in 2017 for metric=arrests; their index is empty\n"
+    )
+    records = rows(result.stdout)
+    assert [(r["metric"], r["period"], r["index"]) for r in records] == [
+        ("arrests", "2016", ""),
+        ("arrests", "2018", ""),
+        ("cases", "2016", "83.33333333333334"),
+        ("cases", "2017", "100"),
+        ("cases", "2018", "75"),
+    ]
+
+
+def test_index_names_series_with_a_zero_base(invoke) -> None:  # type: ignore[no-untyped-def]
+    text = "年份,地区,数值\n2016,天河区,0\n2017,天河区,5\n2016,越秀区,4\n2017,越秀区,5\n"
+    result = invoke(["trends", "-", "--by", "地区", "--index", "2016", "-f", "csv"], input=text)
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "Note: --index 2016: the value in 2016 is zero or negative for region=天河区; their "
+        "index is empty\n"
+    )
+    assert [r["index"] for r in rows(result.stdout)] == ["", "", "100", "125"]
+
+
+def test_index_no_series_has_the_base_period(invoke, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(DATA)
+    result = invoke(["trends", "trends_wide.csv", "--index", "2015"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        WIDE_WARNINGS
+        + "Error: --index 2015: no series has a value in 2015 (periods: 2016, 2017, 2018)\n"
+    )
+    monthly = "period,value\n" + "".join(
+        f"{y}-{m:02d},{m}\n" for y in (2016, 2017) for m in range(1, 13)
+    )
+    result = invoke(["trends", "-", "--index", "2016"], input=monthly)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: --index 2016: no series has a value in 2016 (periods: 2016-01, 2016-02, 2016-03, "
+        "2016-04, 2016-05, 2016-06, …, 2017-07, 2017-08, 2017-09, 2017-10, 2017-11, 2017-12; "
+        "24 periods)\n"
+    )
+
+
 def test_rate_option(invoke) -> None:  # type: ignore[no-untyped-def]
     records = rows(invoke(["trends", str(DATA / "trends_wide.csv"), "-f", "csv", "--rate"]).stdout)
     assert records[3]["change_pp"] == "20"

@@ -17,6 +17,7 @@ from jdcli.metrics.trends import (
     complete_with_reported,
     cumulative_change,
     format_periods,
+    index_bases,
     index_to,
     parse_periods,
     period_change,
@@ -417,6 +418,30 @@ def test_index_to_a_base_period() -> None:
     index = index_to(rows, ["metric"], "2015")
     assert index.loc[[2, 3]].tolist() == [100.0, 150.0]
     assert index.loc[[4, 5, 6]].isna().all()  # no 2015 value (or a zero one) in b and c
+
+
+def test_index_bases_one_row_per_series() -> None:
+    rows = frame(
+        [
+            ("b", "2016", 0.0),
+            ("a", "2015", 50.0),
+            ("a", "2016", 75.0),
+            ("b", "2017", 3.0),
+            ("c", "2017", 1.0),
+        ]
+    )
+    expected = pd.DataFrame(
+        {"metric": ["a", "b", "c"], "base_value": pd.array([75.0, 0.0, None], dtype="Float64")}
+    )
+    expected["metric"] = expected["metric"].astype("str")
+    assert_frame_equal(index_bases(rows, ["metric"], "2016"), expected)
+    # Compared as periods: 2016年 is 2016; a month is not a year.
+    assert index_bases(rows, ["metric"], "2016年")["base_value"].tolist() == [75.0, 0.0, pd.NA]
+    assert index_bases(rows, ["metric"], "2016-01")["base_value"].isna().all()
+    assert_frame_equal(
+        index_bases(rows.loc[[3, 4]], [], "2015"),
+        pd.DataFrame({"base_value": pd.array([50.0], dtype="Float64")}),
+    )
 
 
 def test_format_periods_round_trips() -> None:

@@ -112,6 +112,49 @@ ExcelOpt = Annotated[
     ),
 ]
 
+#: The value an option of ``BareOptionCommand.bare_options`` takes when given alone.
+BARE = "\0"
+
+
+class BareOptionCommand(typer.core.TyperCommand):
+    """A command whose options named in ``bare_options`` may be given without a value.
+
+    ``--rate`` alone is read as ``--rate=BARE``; ``--rate NAME`` takes NAME, as any option
+    with a value does. As in Click's options with an optional value, the option is bare when
+    nothing follows it or the next word starts with ``-`` (another option, or ``-`` for
+    stdin). No one can type ``BARE`` (NUL) in a command line. Typer options cannot have an
+    optional value themselves, so the words are rewritten before they are parsed.
+    """
+
+    bare_options: tuple[str, ...] = ()
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        takes_value = {
+            name
+            for param in self.params
+            if isinstance(param, typer.core.TyperOption) and not param.is_flag and not param.count
+            for name in (*param.opts, *param.secondary_opts)
+        }
+        rewritten: list[str] = []
+        position = 0
+        while position < len(args):
+            word = args[position]
+            following = args[position + 1] if position + 1 < len(args) else None
+            position += 1
+            if word == "--":
+                rewritten += args[position - 1 :]
+                break
+            if word in self.bare_options and (following is None or following.startswith("-")):
+                rewritten.append(f"{word}={BARE}")
+            elif (word in self.bare_options or word in takes_value) and following is not None:
+                # The value, even when it starts with - (as Click reads it).
+                rewritten += [word, following]
+                position += 1
+            else:
+                rewritten.append(word)
+        return super().parse_args(ctx, rewritten)
+
+
 # ------------------------------------------------------------------ messages and errors
 
 _stderr_console: Any = None
@@ -179,11 +222,12 @@ def load_input(
     filters: Sequence[str] | None,
     encoding: str | None,
 ) -> Loaded:
-    """Load FILE (or the command's bundled resource) with ``--col`` and ``--filter`` applied.
+    """Load FILE (or the command's bundled resource) with ``--col`` and ``--filter`` applied,
+    warning about counts whose header gives a multiplier (``常住人口（万人）``).
 
     A large file read for a person at a terminal shows a progress bar on stderr.
     """
-    from jdcli.loading import load, parse_mappings
+    from jdcli.loading import load, parse_mappings, unit_warnings
 
     col_map = parse_mappings(col or [], "--col")
     filter_map = parse_filters(filters)
@@ -191,7 +235,7 @@ def load_input(
         from jdcli.datasets import default_resource
 
         resource = default_resource(command)
-        return load(
+        loaded = load(
             resource.path,
             schema,
             col_map=col_map,
@@ -199,10 +243,19 @@ def load_input(
             encoding=encoding,
             name=resource.label,
         )
-    with reading_progress(file) as progress:
-        return load(
-            file, schema, col_map=col_map, filters=filter_map, encoding=encoding, progress=progress
-        )
+    else:
+        with reading_progress(file) as progress:
+            loaded = load(
+                file,
+                schema,
+                col_map=col_map,
+                filters=filter_map,
+                encoding=encoding,
+                progress=progress,
+            )
+    for message in unit_warnings(loaded.headers, schema, loaded.name):
+        warn(message)
+    return loaded
 
 
 def parse_filters(filters: Sequence[str] | None) -> dict[str, list[str]]:

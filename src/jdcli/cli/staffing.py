@@ -303,10 +303,12 @@ def load_base_file(
     """The ``--base-file`` table, with ``--col`` and those ``--filter`` columns it has."""
     if base_file is None:
         return None
-    from jdcli.loading import apply_filters, load, parse_mappings
+    from jdcli.loading import apply_filters, load, parse_mappings, unit_warnings
 
     col_map = parse_mappings(col or [], "--col")
     loaded = load(str(base_file), _schema(), col_map=col_map, encoding=encoding)
+    for message in unit_warnings(loaded.headers, _schema(), loaded.name):
+        warn(message)
     names = {c.casefold() for c in map(str, loaded.frame.columns)}
     names |= {h.strip().casefold() for h in loaded.headers.values()}
     wanted = {

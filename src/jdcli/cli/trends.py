@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -11,6 +13,8 @@ import typer
 
 from jdcli.cli import app
 from jdcli.cli.common import (
+    BARE,
+    BareOptionCommand,
     ByOpt,
     ColOpt,
     DecimalsOpt,
@@ -65,12 +69,16 @@ CompareOpt = Annotated[
     ),
 ]
 RateOpt = Annotated[
-    bool,
+    list[str] | None,
     typer.Option(
         "--rate",
-        help="Treat every value as a rate in percent: changes in percentage points (change_pp). "
-        "Without it, rows whose unit is %, pct, percent or 百分比 (or whose value is written "
-        "with %) are rates.",
+        metavar="[METRIC]",
+        help="Values are rates in percent, so changes are in percentage points (change_pp). "
+        "--rate alone (after FILE): every value; --rate METRIC (repeatable; the name with or "
+        "without its unit, e.g. 戒断三年未复吸率（%）): only those metrics. Without it, a unit "
+        "of %, ％, pct, percent or 百分比 (in a unit column or at the end of a header) or a "
+        "value written with % makes a rate.",
+        show_default=False,
     ),
 ]
 FreqOpt = Annotated[
@@ -95,7 +103,8 @@ IndexOpt = Annotated[
     typer.Option(
         "--index",
         metavar="BASE_PERIOD",
-        help="Add an index column with BASE_PERIOD = 100 in each series.",
+        help="Add an index column with BASE_PERIOD = 100 in each series (a note names the "
+        "series without a value then; an error lists the periods when none has one).",
         show_default=False,
     ),
 ]
@@ -113,10 +122,13 @@ UntilOpt = Annotated[
 ]
 MetricOpt = Annotated[
     list[str] | None,
-    typer.Option("--metric", help="Only this metric (repeatable).", show_default=False),
+    typer.Option(
+        "--metric",
+        help="Only this metric (repeatable; the name with or without its unit).",
+        show_default=False,
+    ),
 ]
 
-#: Units that make a value a rate in percent (its change is in percentage points).
 #: Columns that cannot be --by keys in trends, and why.
 BY_RESERVED = {
     "period": "the time axis every series is compared along",
@@ -125,7 +137,8 @@ BY_RESERVED = {
     "reported_since": "the base period of a published change",
     "reported_multiple": "a published multiple checked against the values",
 }
-RATE_UNITS = frozenset({"%", "pct", "percent", "percentage", "百分比", "％"})
+#: A metric named like a rate (增长率, 复吸率, relapse rate) without a unit gets a note.
+RATE_WORD = re.compile(r"率|(?<![a-z])rates?(?![a-z])", re.IGNORECASE)
 
 #: Rendered with this style when the change goes the desirable / undesirable way.
 GOOD_STYLE, BAD_STYLE = "green", "red"
@@ -145,12 +158,18 @@ class TrendsResult:
     notes: list[str] = field(default_factory=list)
 
 
-@app.command()
+class TrendsCommand(BareOptionCommand):
+    """``jdcli trends``: ``--rate`` alone means every value."""
+
+    bare_options = ("--rate",)
+
+
+@app.command(cls=TrendsCommand)
 def trends(
     file: FileArg = None,
     by: ByOpt = None,
     compare: CompareOpt = Compare.YOY,
-    rate: RateOpt = False,
+    rate: RateOpt = None,
     freq: FreqOpt = None,
     summary: SummaryOpt = False,
     index: IndexOpt = None,
@@ -181,7 +200,7 @@ def trends(
             loaded,
             by=by or [],
             compare=compare.value,
-            rate=rate,
+            rate=True if BARE in (rate or []) else rate or False,
             freq=freq.value if freq else None,
             index=index,
             since=since,
@@ -220,7 +239,7 @@ def compute(
     *,
     by: list[str],
     compare: str = "yoy",
-    rate: bool = False,
+    rate: bool | Sequence[str] = False,
     freq: str | None = None,
     index: str | None = None,
     since: str | None = None,
@@ -230,28 +249,24 @@ def compute(
 ) -> TrendsResult:
     """Rows → one change per (series, period), plus the figures that have no single period.
 
-    Steps: wide → long; read each figure with its precision; use reported changes (chain,
-    derive, check); compute the change against the comparison period; filter; add the index.
+    Steps: wide → long, units taken from the headers; read each figure with its precision;
+    use reported changes (chain, derive, check); compute the change against the comparison
+    period; filter; add the index. ``rate``: True for every value, or the metrics that are
+    rates (each named with or without its unit).
     """
     import pandas as pd
 
     from jdcli.metrics import trends as tm
     from jdcli.metrics.trends import PeriodError
 
-    frame = long_format(loaded, by)
+    frame = units_from_names(long_format(loaded, by), loaded)
     keys = resolve_names(by, loaded, "--by", reserved=BY_RESERVED) if by else []
     if "metric" in frame.columns:
         keys = [*[k for k in keys if k != "metric"], "metric"]
+    if not isinstance(rate, bool):
+        rate = chosen_metrics(frame, loaded, "--rate", rate) if rate else False
     if metrics:
-        if "metric" not in frame.columns:
-            raise UsageError(f"--metric: {loaded.name} has no metric column (指标/metric)")
-        unknown = sorted(set(metrics) - set(frame["metric"].dropna()))
-        if unknown:
-            raise UsageError(
-                f"--metric {unknown[0]}: no such metric in {loaded.name} "
-                f"(found: {', '.join(map(str, frame['metric'].dropna().unique()))})"
-            )
-        frame = frame.loc[frame["metric"].isin(metrics)]
+        frame = frame.loc[frame["metric"].isin(chosen_metrics(frame, loaded, "--metric", metrics))]
     if frame.empty:
         warn(f"{loaded.name}: no data rows; the result is empty")
     frame = read_figures(frame, loaded, keys)
@@ -263,6 +278,7 @@ def compute(
             frame, keys, reported="reported_change_pct", freq=freq
         )
         is_rate = rate_mask(completed, rate)
+        notes += rate_hints(completed, is_rate, loaded.name)
         reported = bool(completed["reported_change_pct"].notna().any())
         changes = tm.period_change(
             completed,
@@ -284,7 +300,8 @@ def compute(
             )
         changes["flag"] = tm.combined_flags(changes, consistent)
         if index is not None:
-            changes["index"] = index_column(changes, keys, index)
+            changes["index"], index_notes = index_column(changes, keys, index)
+            notes += index_notes
         changes = filter_periods(changes, since, until)
     except PeriodError as exc:
         raise InputError(f"{loaded.name} {exc}") from None
@@ -368,6 +385,69 @@ def long_format(loaded: Loaded, by: list[str]) -> pd.DataFrame:
     # One file line holds several figures: name each by its line and column in errors.
     long.index = pd.Index(long[line].astype("str") + ", column " + long["metric"])
     return long.sort_values(line, kind="mergesort").drop(columns=line)
+
+
+def units_from_names(frame: pd.DataFrame, loaded: Loaded) -> pd.DataFrame:
+    """Units written in headers, in the ``unit`` column: a metric named ``破案数（起）`` (a
+    wide file's column, or a metric cell) becomes 破案数 in 起, and a value header such as
+    ``数值（万人）`` gives its unit to every row. A row's own ``unit`` wins; a multiplier (万人,
+    thousand) is shown in the unit, never applied. Two metrics that would get one name keep
+    their whole names (``jdcli.loading.units.split_units``)."""
+    import pandas as pd
+
+    from jdcli.loading.units import split_units
+
+    value_unit = loaded.units.get("value")
+    renamed: dict[str, str] = {}
+    units: dict[str, str] = {}
+    if "metric" in frame.columns:
+        names = frame["metric"].dropna().unique()
+        for name, (short, unit) in split_units(map(str, names)).items():
+            if short != name:
+                renamed[name] = short
+            if unit is not None:
+                units[name] = unit
+    if not units and value_unit is None:
+        return frame
+    frame = frame.copy(deep=False)
+    from_header = pd.Series(value_unit, index=frame.index, dtype="str")
+    if units:
+        by_metric = frame["metric"].astype("str").map(units).astype("str")
+        from_header = by_metric.fillna(from_header) if value_unit is not None else by_metric
+        frame["metric"] = frame["metric"].replace(renamed) if renamed else frame["metric"]
+    if "unit" in frame.columns:
+        given = frame["unit"].astype("str").str.strip()
+        frame["unit"] = given.where(given.notna() & given.ne(""), from_header)
+    else:
+        frame["unit"] = from_header
+    return frame
+
+
+def chosen_metrics(
+    frame: pd.DataFrame, loaded: Loaded, option: str, names: Sequence[str]
+) -> list[str]:
+    """The metrics ``--metric``/``--rate`` name, each given as the metric is shown or with its
+    unit as in the header (``戒断三年未复吸率（%）`` or ``戒断三年未复吸率``)."""
+    from jdcli.loading.units import split_unit
+
+    if "metric" not in frame.columns:
+        raise UsageError(f"{option}: {loaded.name} has no metric column (指标/metric)")
+    present = frame["metric"].dropna().unique()
+    known = set(map(str, present))
+    chosen = []
+    for name in names:
+        text = name.strip()
+        match = next((n for n in (text, split_unit(text)[0]) if n in known), None)
+        if match is None:
+            hint = ""
+            if option == "--rate" and Path(text).is_file():
+                hint = f"; to make every value a rate, put FILE before --rate ({text} --rate)"
+            raise UsageError(
+                f"{option} {name}: no such metric in {loaded.name} "
+                f"(found: {', '.join(map(str, present))}){hint}"
+            )
+        chosen.append(match)
+    return chosen
 
 
 def read_figures(
@@ -493,31 +573,121 @@ def drop_unusable(frame: pd.DataFrame, loaded: Loaded, strict: bool) -> pd.DataF
     return frame
 
 
-def rate_mask(frame: pd.DataFrame, rate: bool) -> pd.Series:
-    """Rows whose values are rates in percent: ``--rate``, a % unit, or a value written with %."""
+def rate_mask(frame: pd.DataFrame, rate: bool | Sequence[str]) -> pd.Series:
+    """Rows whose values are rates in percent: ``--rate`` (every row, or the metrics it names),
+    a % unit (``jdcli.loading.units.PERCENT_UNITS``), or a value written with %."""
     import pandas as pd
 
-    if rate:
+    from jdcli.loading.units import PERCENT_UNITS
+
+    if rate is True:
         return pd.Series(True, index=frame.index)
     given = frame["unit"].notna()
     if bool(given.any()):
         unit = frame["unit"].astype("str").str.strip().str.casefold()
-        by_unit = unit.isin(RATE_UNITS) & given
+        by_unit = unit.isin(PERCENT_UNITS) & given
     else:
         by_unit = given
+    if not isinstance(rate, bool) and rate:
+        by_unit |= frame["metric"].isin(list(rate)).fillna(False)
     written = frame["value_percent"].astype("boolean").fillna(False)
     # Rows added for an index base have no unit of their own: an index is never a rate.
     return (by_unit | written).astype("bool") & frame["index_base"].isna()
 
 
-def index_column(changes: pd.DataFrame, keys: list[str], base: str) -> pd.Series:
-    """The ``--index`` column (base = 100), with a note for series that lack the base."""
-    from jdcli.metrics.trends import PeriodError, index_to
+def rate_hints(frame: pd.DataFrame, is_rate: pd.Series, source: str) -> list[str]:
+    """A note naming the metrics called a rate (率, rate) that nothing makes one: no unit, no
+    value written with %, no ``--rate``. Their changes stay relative; the note says how to
+    get points. A name alone never makes a rate (发病率 may be per 100,000)."""
+    if "metric" not in frame.columns:
+        return []
+    names = frame["metric"].dropna().astype("str").unique()
+    named = [n for n in names if RATE_WORD.search(n)]
+    if not named:
+        return []
+    rows = frame.loc[frame["metric"].isin(named)]
+    plain = is_rate.loc[rows.index].eq(False) & rows["unit"].isna() & rows["index_base"].isna()
+    settled = (~plain).groupby(rows["metric"]).any()
+    hinted = [n for n in named if not bool(settled.get(n, False))]
+    if not hinted:
+        return []
+    options = " ".join(f"--rate {shell_word(n)}" for n in hinted)
+    example = hinted[0] + ("（%）" if re.search(r"[^\x00-\x7f]", hinted[0]) else " (%)")
+    one = len(hinted) == 1
+    return [
+        f"{source}: {', '.join(hinted)} {'looks like a rate' if one else 'look like rates'} "
+        f"(率/rate) but {'has' if one else 'have'} no unit: changes are relative (change_pct); "
+        f"if in percent, add {options} or write the unit in the header ({example}) for "
+        "changes in points (change_pp)"
+    ]
+
+
+def shell_word(text: str) -> str:
+    """``text`` as one word of a shell command: quoted only when it must be (戒断率 stays)."""
+    import shlex
+
+    return text if re.fullmatch(r"[\w.%+=:,/@-]+", text) else shlex.quote(text)
+
+
+def index_column(changes: pd.DataFrame, keys: list[str], base: str) -> tuple[pd.Series, list[str]]:
+    """The ``--index`` column (base = 100) and notes naming the series it is empty in: no
+    value in the base period, or one that is zero or negative. A UsageError lists the periods
+    there are when no series has a value in the base period."""
+    from jdcli.metrics.trends import PeriodError, index_bases, index_to
 
     try:
-        return index_to(changes, keys, base)
+        column = index_to(changes, keys, base)
+        bases = index_bases(changes.loc[changes["value"].notna()], keys, base)
     except PeriodError as exc:
         raise UsageError(f"--index {base}: {exc.detail}") from None
+    if bases.empty:
+        return column, []
+    missing = bases["base_value"].isna()
+    if bool(missing.all()):
+        raise UsageError(
+            f"--index {base}: no series has a value in {base} "
+            f"(periods: {period_list(changes.loc[changes['value'].notna(), 'period'])})"
+        )
+    notes = []
+    if bool(missing.any()):
+        notes.append(
+            f"--index {base}: no value in {base} for {series_list(bases.loc[missing], keys)}; "
+            "their index is empty"
+        )
+    undefined = bases["base_value"].le(0).fillna(False).astype("bool")
+    if bool(undefined.any()):
+        notes.append(
+            f"--index {base}: the value in {base} is zero or negative for "
+            f"{series_list(bases.loc[undefined], keys)}; their index is empty"
+        )
+    return column, notes
+
+
+def series_list(series: pd.DataFrame, keys: list[str], shown: int = 5) -> str:
+    """``metric=a; metric=b`` for the first ``shown`` series, then how many more there are."""
+    names = [", ".join(f"{k}={row[k]}" for k in keys) for _, row in series.head(shown).iterrows()]
+    more = len(series) - shown
+    return "; ".join(names) + (f" and {more} more" if more > 0 else "")
+
+
+def period_list(labels: pd.Series, shown: int = 12) -> str:
+    """The distinct periods of ``labels`` in time order, as canonical labels (first and last
+    few, with the count, when there are more than ``shown``)."""
+    import pandas as pd
+
+    from jdcli.metrics.trends import FREQUENCIES, format_periods, parse_periods
+
+    if labels.empty:
+        return "none"
+    ordinal, freqs = parse_periods(labels.reset_index(drop=True))
+    distinct = pd.DataFrame({"ordinal": ordinal, "freq": freqs}).drop_duplicates()
+    distinct["rank"] = distinct["freq"].map(FREQUENCIES.index)
+    distinct = distinct.sort_values(["rank", "ordinal"], kind="mergesort")
+    periods = format_periods(distinct["ordinal"], distinct["freq"]).tolist()
+    if len(periods) <= shown:
+        return ", ".join(periods)
+    half = shown // 2
+    return f"{', '.join(periods[:half])}, …, {', '.join(periods[-half:])}; {len(periods)} periods"
 
 
 def filter_periods(changes: pd.DataFrame, since: str | None, until: str | None) -> pd.DataFrame:
@@ -725,8 +895,10 @@ def _all_empty(column: pd.Series) -> bool:
 def metric_polarity(loaded: Loaded) -> dict[str, str]:
     """Each metric's desirable direction from a datapackage.json next to the data:
     ``"polarity": "down-is-good"`` (or ``up-is-good``) on the resource's ``jdcli.metrics``
-    entry, on a field named like the metric (wide files) or on the ``value`` field."""
+    entry, on a field named like the metric (wide files; with or without the unit its header
+    ends with) or on the ``value`` field."""
     from jdcli.datasets import read_package
+    from jdcli.loading.units import split_unit
 
     if loaded.path is None:
         return {}
@@ -745,9 +917,12 @@ def metric_polarity(loaded: Loaded) -> dict[str, str]:
         for spec in fields:
             if spec.get("polarity"):
                 polarity[str(spec.get("name"))] = str(spec["polarity"])
+                # A wide file's metric is shown without the unit its header ends with.
+                polarity.setdefault(split_unit(str(spec.get("name")))[0], str(spec["polarity"]))
         for name, spec in resource.get("jdcli", {}).get("metrics", {}).items():
             if isinstance(spec, dict) and spec.get("polarity"):
                 polarity[str(name)] = str(spec["polarity"])
+                polarity[split_unit(str(name))[0]] = str(spec["polarity"])
     return polarity
 
 

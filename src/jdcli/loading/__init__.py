@@ -35,6 +35,7 @@ __all__ = [
     "load",
     "parse_mappings",
     "parse_numbers",
+    "unit_warnings",
 ]
 
 
@@ -48,6 +49,14 @@ class Loaded:
     encoding: str
     headers: dict[str, str]  # canonical name -> header as written in the file
     required: tuple[str, ...]
+
+    @property
+    def units(self) -> dict[str, str]:
+        """Canonical name → the unit its header ends with (``常住人口（万人）`` → 万人)."""
+        from jdcli.loading.units import split_unit
+
+        found = {name: split_unit(header)[1] for name, header in self.headers.items()}
+        return {name: unit for name, unit in found.items() if unit is not None}
 
 
 def load(
@@ -107,6 +116,26 @@ def load(
         headers=found,
         required=required,
     )
+
+
+def unit_warnings(headers: Mapping[str, str], schema: Schema, source: str) -> list[str]:
+    """A warning for each count or number column whose header gives a multiplier
+    (``常住人口（万人）``): its figures are used as written, never multiplied."""
+    from jdcli.loading.units import multiplier, split_unit
+
+    warnings = []
+    for column in schema.columns:
+        header = headers.get(column.name)
+        if header is None or column.kind not in ("count", "number"):
+            continue
+        unit = split_unit(header)[1]
+        times = multiplier(unit)
+        if times is not None:
+            warnings.append(
+                f"{source}: column {header} is in {unit} (×{times:,}); its figures are used "
+                "as written, not multiplied"
+            )
+    return warnings
 
 
 def _numeric_headers(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from jdcli.errors import InputError, UsageError
+from jdcli.loading.units import split_unit
 
 Kind = Literal["text", "count", "number", "date"]
 
@@ -62,8 +63,10 @@ def resolve_columns(
 ) -> dict[str, str]:
     """Map each canonical column found to its actual header.
 
-    ``--col`` mappings win, then an exact canonical name, then an alias; matching ignores case
-    and surrounding spaces. Two headers that both mean one column are an error, not a guess.
+    ``--col`` mappings win, then an exact canonical name, then an alias, then a header whose
+    name before a bracketed unit is the canonical name or an alias (``床位（张）`` is
+    ``capacity``; ``jdcli.loading.units``). Matching ignores case and surrounding spaces; two
+    headers that both mean one column are an error, not a guess.
     """
     by_key = {_key(h): h for h in headers}
     known = {c.name for c in schema.columns}
@@ -92,22 +95,36 @@ def resolve_columns(
             found[column.name] = exact
             taken.add(exact)
     for column in schema.columns:
-        if column.name in found:
-            continue
-        matches = [
-            by_key[_key(a)]
-            for a in column.aliases
-            if _key(a) in by_key and by_key[_key(a)] not in taken
-        ]
-        if len(matches) > 1:
-            raise InputError(
-                f"{source}: columns {' and '.join(repr(m) for m in matches)} both mean "
-                f"{column.name}; choose one with --col {column.name}=NAME"
-            )
-        if matches:
-            found[column.name] = matches[0]
-            taken.add(matches[0])
+        if column.name not in found:
+            candidates = [by_key[_key(a)] for a in column.aliases if _key(a) in by_key]
+            _take(found, taken, column.name, candidates, source)
+    # Last, a header ending in a unit (床位（张）, 常住人口（万人）) by its name before the unit.
+    by_name: dict[str, list[str]] = {}
+    for header in headers:
+        name, unit = split_unit(header)
+        if unit is not None:
+            by_name.setdefault(_key(name), []).append(header)
+    for column in schema.columns:
+        if column.name not in found:
+            names = (column.name, *column.aliases)
+            candidates = [h for a in names for h in by_name.get(_key(a), [])]
+            _take(found, taken, column.name, candidates, source)
     return found
+
+
+def _take(
+    found: dict[str, str], taken: set[str], name: str, candidates: list[str], source: str
+) -> None:
+    """Map ``name`` to the one candidate header not yet taken; two of them are an error."""
+    matches = list(dict.fromkeys(h for h in candidates if h not in taken))
+    if len(matches) > 1:
+        raise InputError(
+            f"{source}: columns {' and '.join(repr(m) for m in matches)} both mean "
+            f"{name}; choose one with --col {name}=NAME"
+        )
+    if matches:
+        found[name] = matches[0]
+        taken.add(matches[0])
 
 
 def check_required(

@@ -136,10 +136,11 @@ def open_stream(
     encoding: str | None,
 ) -> Stream | None:
     """The file at ``location`` opened for batch reading, or None when it should be read
-    whole (stdin, a named encoding, a header that is not plain, a missing column ...)."""
+    whole (stdin, a named encoding, a header that is not plain, a missing column, a count in
+    a multiple of its unit ...)."""
     import pandas as pd
 
-    from jdcli.loading import Loaded
+    from jdcli.loading import Loaded, unit_warnings
     from jdcli.loading.table import _check_header, sniff_delimiter
 
     if location is None or location in ("", "-") or encoding is not None:
@@ -172,6 +173,8 @@ def open_stream(
         required = check_required(found, header, schema, location)
     except JdcliError:
         return None
+    if unit_warnings(found, schema, location):
+        return None  # read whole, where the warning about the multiplier is given
     kinds = {c.name: c.kind for c in schema.columns}
     canonical = {actual: name for name, actual in found.items()}
     dtypes = {}

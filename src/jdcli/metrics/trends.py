@@ -965,12 +965,38 @@ def index_to(
     without a positive value in that period). ``base_period`` is a label like the data's
     (``2016``, ``2016-05``); it is compared as a period, not as text."""
     work = _ordered(frame, keys, period)
-    base_ordinal, base_freq = parse_periods(pd.Series([base_period]))
-    freqs = parse_periods(work[period])[1]
-    at_base = work["_ordinal"].eq(base_ordinal.iloc[0]) & freqs.eq(base_freq.iloc[0])
     values = work[value].astype("Float64")
+    at_base = _at_period(work, period, base_period)
     base = values.where(at_base).groupby(work["_series"], sort=False).transform("max")
     return (values / base * 100).where(base > 0).reindex(frame.index)
+
+
+def index_bases(
+    frame: pd.DataFrame,
+    keys: Sequence[str],
+    base_period: str,
+    *,
+    period: str = "period",
+    value: str = "value",
+) -> pd.DataFrame:
+    """One row per series, in series order: its keys and ``base_value``, its value in
+    ``base_period`` (``<NA>`` when it has none then). ``index_to`` is ``<NA>`` throughout a
+    series whose ``base_value`` is ``<NA>``, zero or negative."""
+    work = _ordered(frame, keys, period)
+    values = work[value].astype("Float64")
+    at_base = _at_period(work, period, base_period)
+    bases = values.where(at_base).groupby(work["_series"], sort=True).max()
+    series = work.drop_duplicates("_series").set_index("_series").sort_index()
+    result = series[list(keys)].copy()
+    result["base_value"] = bases.astype("Float64")
+    return result.reset_index(drop=True)
+
+
+def _at_period(work: pd.DataFrame, period: str, label: str) -> pd.Series:
+    """Rows of ``work`` (from ``_ordered``) in the period ``label``, compared as periods."""
+    base_ordinal, base_freq = parse_periods(pd.Series([label]))
+    freqs = parse_periods(work[period])[1]
+    return work["_ordinal"].eq(base_ordinal.iloc[0]) & freqs.eq(base_freq.iloc[0])
 
 
 def trend_summary(
