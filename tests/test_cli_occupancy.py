@@ -19,7 +19,7 @@ def test_bundled_default_csv(invoke) -> None:  # type: ignore[no-untyped-def]
     assert result.stderr == ""
     assert result.stdout == (
         "facility,period,capacity,occupied,occupancy_pct,free,band\n"
-        "全市强制隔离戒毒所,2018-05,7654,7020,91.71674941207212,634,high\n"
+        "全市强制隔离戒毒所,2018-05,7654,7020,91.7167494120721,634,high\n"
     )
 
 
@@ -46,7 +46,7 @@ def test_gbk_chinese_headers_by_region(invoke) -> None:  # type: ignore[no-untyp
         "region,units,capacity,occupied,occupancy_pct,free,band",
         "白云区,1,1000,920,92,80,critical",
         "花都区,1,500,510,102,-10,over",
-        "Total,2,1500,1430,95.33333333333334,70,critical",
+        "Total,2,1500,1430,95.3333333333333,70,critical",
     ]
 
 
@@ -67,8 +67,8 @@ def test_freq_month_skips_incomplete_rows_with_one_warning(invoke) -> None:  # t
     assert result.stdout.splitlines() == [
         "facility,period,units,capacity,occupied,occupancy_pct,free,band",
         "A,2018-05,1,100,92,92,8,critical",
-        "B,2018-05,1,70,60,85.71428571428571,10,high",
-        "Total,2018-05,2,170,152,89.41176470588236,18,high",
+        "B,2018-05,1,70,60,85.7142857142857,10,high",
+        "Total,2018-05,2,170,152,89.4117647058824,18,high",
         "A,2018-06,1,100,101,101,-1,over",
         "B,2018-06,1,50,40,80,10,normal",
         "Total,2018-06,2,150,141,94,9,critical",
@@ -177,7 +177,7 @@ def test_header_only_gives_empty_result_and_warning(invoke, tmp_path: Path) -> N
 
 def test_filter(invoke) -> None:  # type: ignore[no-untyped-def]
     result = invoke(["occupancy", str(DATA / "beds.csv"), "--filter", "region=south", "-f", "csv"])
-    assert result.stdout.splitlines()[1:] == ["C,1200,1100,91.66666666666666,100,high"]
+    assert result.stdout.splitlines()[1:] == ["C,1200,1100,91.6666666666667,100,high"]
 
 
 def test_help_lists_shared_options(invoke) -> None:  # type: ignore[no-untyped-def]

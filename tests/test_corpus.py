@@ -194,7 +194,9 @@ def test_million_rows_on_stdin(invoke: Any) -> None:
     lines = result.stdout.splitlines()
     assert len(lines) == 1 + 7 + 1
     total_cap, total_occ = int(capacity.sum()), int(occupied.sum())
-    assert lines[-1].startswith(f"Total,7,{total_cap},{total_occ},{total_occ / total_cap * 100!r},")
+    assert lines[-1].startswith(
+        f"Total,7,{total_cap},{total_occ},{total_occ / total_cap * 100:.15g},"
+    )
     f3 = i % 7 == 3
     assert lines[4].startswith(f"F3,1,{int(capacity[f3].sum())},{int(occupied[f3].sum())},")
 

@@ -128,10 +128,10 @@ def test_excel_csv(invoke: Any) -> None:
     assert result.stdout.startswith("\ufefffacility,units,capacity,")
     lines = result.stdout.splitlines()
     assert "'+cmd,1,500,520,104,-20,over" in lines  # text neutralised, -20 (a number) untouched
-    assert "'-2,1,300,200,66.66666666666666,100,normal" in lines
+    assert "'-2,1,300,200,66.6666666666667,100,normal" in lines
     assert '"\'=HYPERLINK(""http://x"")",1,1000,900,90,100,high' in lines
     assert "'@SUM(A1),1,10,5,50,5,normal" in lines
-    assert "Total,4,1810,1625,89.77900552486187,185,high" in lines
+    assert "Total,4,1810,1625,89.7790055248619,185,high" in lines
 
 
 def test_without_excel_cells_are_as_given(invoke: Any) -> None:

@@ -49,11 +49,11 @@ def test_every_format_has_a_renderer() -> None:
     assert set(RENDERERS) == set(Format) - {Format.AUTO}
 
 
-def test_csv_keeps_full_precision_and_empty_for_undefined() -> None:
+def test_csv_writes_15_significant_digits_and_empty_for_undefined() -> None:
     stream = io.StringIO()
     emit(sample(), Format.CSV, stream)
     lines = stream.getvalue().splitlines()
-    assert lines[1] == "第一戒毒所,7654,7020,91.71674941207212,0.42,1"
+    assert lines[1] == "第一戒毒所,7654,7020,91.7167494120721,0.42,1"
     assert lines[2] == "[bold red]x[/],0,3,,-0.005,"
 
 
@@ -63,7 +63,7 @@ def test_json_null_for_undefined() -> None:
     records = json.loads(stream.getvalue())
     assert records[1]["occupancy_pct"] is None
     assert records[0]["capacity"] == 7654
-    assert records[0]["occupancy_pct"] == 7020 / 7654 * 100
+    assert records[0]["occupancy_pct"] == float(f"{7020 / 7654 * 100:.15g}")
 
 
 def test_table_shows_markup_literally_and_escapes_control_characters() -> None:
@@ -109,7 +109,8 @@ def test_round_half_up_is_not_bankers() -> None:
 
 def test_machine_numbers() -> None:
     assert format_machine(7654.0) == "7654"
-    assert format_machine(0.1 + 0.2) == "0.30000000000000004"
+    assert format_machine(0.1 + 0.2) == "0.3"  # 15 significant digits
+    assert format_machine(-16.000000000000004) == "-16"
     assert format_machine(float("nan")) == ""
 
 

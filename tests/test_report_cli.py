@@ -40,7 +40,7 @@ def test_bundled_json_has_a_key_per_section(invoke) -> None:  # type: ignore[no-
     document = json.loads(result.stdout)
     assert {"report", "headline", "occupancy", "trends", "staffing", "verify"} <= set(document)
     occupancy = document["occupancy"]["rows"][0]
-    assert occupancy["occupancy_pct"] == 91.71674941207212
+    assert occupancy["occupancy_pct"] == 91.7167494120721
     verify = document["verify"]["rows"]
     assert verify[0]["status"] == "pass"
 

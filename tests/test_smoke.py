@@ -14,4 +14,4 @@ def test_version(invoke) -> None:  # type: ignore[no-untyped-def]
 def test_occupancy_bundled_csv(invoke) -> None:  # type: ignore[no-untyped-def]
     result = invoke(["occupancy", "-f", "csv"])
     assert result.exit_code == 0, result.stderr
-    assert "7654,7020,91.71674941207212" in result.stdout
+    assert "7654,7020,91.7167494120721" in result.stdout

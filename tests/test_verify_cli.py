@@ -14,7 +14,7 @@ def test_inline_pass(invoke) -> None:  # type: ignore[no-untyped-def]
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
         "label,kind,computed,low,high,stated,status,hint\n"
-        "7020/7654 = 91.72%,ratio,91.71674941207212,91.71674941207212,91.71674941207212,"
+        "7020/7654 = 91.72%,ratio,91.7167494120721,91.7167494120721,91.7167494120721,"
         "91.72%,pass,\n"
     )
     assert result.stderr == ""
@@ -59,7 +59,7 @@ def test_bundled_claims(invoke) -> None:  # type: ignore[no-untyped-def]
     assert_golden("verify_bundled.csv", result.stdout)
     assert result.stderr == "Note: 17 claim(s) unverifiable: their inputs are not given\n"
     lines = result.stdout.splitlines()
-    assert lines[1].startswith("床位满员率 2018-05,ratio,91.71674941207212,")
+    assert lines[1].startswith("床位满员率 2018-05,ratio,91.7167494120721,")
     assert lines[1].endswith(",91.72%,pass,")
 
 

@@ -1,7 +1,8 @@
 """Output formats: one renderer per format, chosen from a registry keyed by the ``Format`` enum.
 
 Renderers own their missing-value policy (CSV empty, JSON ``null``, tables ``—``) and their
-number policy: machine formats keep full precision, human formats round half-up for display.
+number policy: machine formats write floats at 15 significant digits (``format_machine``),
+human formats round half-up for display. Frames keep full doubles; only the writing rounds.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TextIO
 
-from jdcli.formatting import format_machine, format_number
+from jdcli.formatting import WHOLE_LIMIT, format_machine, format_number, round_significant
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -136,7 +137,7 @@ def numeric_columns(frame: pd.DataFrame) -> list[bool]:
 
 
 def machine_strings(series: pd.Series) -> list[str]:
-    """A column as strings for CSV: full precision, empty for undefined.
+    """A column as strings for CSV: floats as ``format_machine``, empty for undefined.
 
     Vectorised where it matters (missing values found once per column, not per cell):
     result tables can have hundreds of thousands of rows.
@@ -154,9 +155,15 @@ def machine_strings(series: pd.Series) -> list[str]:
         return ["" if m else str(int(v)) for v, m in zip(ints, missing, strict=True)]
     if pd.api.types.is_float_dtype(series.dtype):
         return _machine_floats(series.astype("float64").to_numpy(na_value=math.nan))
-    if not bool(missing.any()):
-        return [str(v) for v in series.tolist()]
     cells = series.tolist()
+    if pd.api.types.is_object_dtype(series.dtype):
+        # Whatever a mixed column holds as text; a float in it as in a float column.
+        return [
+            "" if m else format_machine(v) if isinstance(v, float) else str(v)
+            for v, m in zip(cells, missing, strict=True)
+        ]
+    if not bool(missing.any()):
+        return [str(v) for v in cells]
     return ["" if m else str(v) for v, m in zip(cells, missing, strict=True)]
 
 
@@ -171,7 +178,9 @@ def _machine_floats(values: Any) -> list[str]:
 
 
 def machine_value(value: Any) -> Any:
-    """A cell as a JSON value: ``null`` for undefined, integral floats as integers."""
+    """A cell as a JSON value: ``null`` for undefined; a float at 15 significant digits, an
+    integer where that is integral below 1e16 (``json`` then writes ``format_machine``'s
+    text)."""
     if _is_missing(value):
         return None
     if isinstance(value, bool):
@@ -181,9 +190,10 @@ def machine_value(value: Any) -> Any:
     if isinstance(value, float):
         if math.isinf(value):
             return None
-        if value.is_integer() and abs(value) < 2**53:
-            return int(value)
-        return value
+        rounded = round_significant(value)
+        if rounded.is_integer() and abs(rounded) < WHOLE_LIMIT:
+            return int(rounded)
+        return rounded
     if isinstance(value, int):
         return value
     return str(value)
@@ -200,8 +210,8 @@ def _neutralise(cell: str) -> str:
 
 
 def to_delimited(frame: pd.DataFrame, stream: TextIO, options: RenderOptions, sep: str) -> None:
-    """CSV/TSV: header row, ``\\n`` endings, full precision, empty for undefined; a field is
-    quoted only when it holds ``sep``, a quote, ``\\r`` or ``\\n``.
+    """CSV/TSV: header row, ``\\n`` endings, floats as ``format_machine``, empty for
+    undefined; a field is quoted only when it holds ``sep``, a quote, ``\\r`` or ``\\n``.
 
     Blocks of rows are written by Arrow's CSV writer, unquoted: it refuses a block with a
     field that would need quotes, and that block's fields are quoted and joined in Arrow
@@ -375,8 +385,9 @@ def _arrow_numbers(series: pd.Series) -> Any:
 def _once_each(cells: Any, arrow_form: Callable[[Any], Any]) -> Any:
     """``arrow_form(cells)`` (an Arrow array that Arrow prints as wanted), formatting each
     distinct value once when values repeat, as a long table's figures usually do: printing a
-    number (shortest round-trip for a float) costs far more than finding it in a hash table
-    and copying its text. ``arrow_form`` takes and returns Arrow arrays; nulls stay null."""
+    number (a float rounded to 15 digits, then printed) costs far more than finding it in a
+    hash table and copying its text. ``arrow_form`` takes and returns Arrow arrays; nulls
+    stay null."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -395,19 +406,20 @@ _REPEATS_TO_SHARE = 2
 
 def _arrow_floats(values: Any) -> Any:
     """``format_machine`` over a float64 array, as an Arrow array that Arrow prints (CSV
-    writer, cast to string) that way, null where not finite: integers where every value is
-    integral; the floats themselves where Arrow prints them as ``repr`` does (integral below
-    1e9, others from 1e-4 to 1e9); otherwise text built from both and, for the rest (tiny,
-    huge), ``format_machine`` itself."""
+    writer, cast to string) that way, null where not finite. The values are first rounded to
+    15 significant digits (``_round_significant``); then integers where every value is
+    integral below 1e16; the rounded floats themselves where Arrow prints them as ``repr``
+    does (integral below 1e9, others from 1e-4 to 1e9); otherwise text built from both and,
+    for the rest (tiny, huge), ``format_machine`` itself."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     missing = ~np.isfinite(values)
-    safe = np.where(missing, 0.0, values) + 0.0  # + 0.0 turns -0.0 into 0.0
+    safe = _round_significant(np.where(missing, 0.0, values)) + 0.0  # + 0.0: -0.0 to 0.0
     magnitude = np.abs(safe)
     integral = safe == np.trunc(safe)
-    whole = integral & (magnitude < 2**53)
+    whole = integral & (magnitude < WHOLE_LIMIT)
     if bool(whole.all()):
         return pa.array(safe.astype(np.int64), mask=missing)
     arrow_form = (magnitude < 1e9) & (integral | (magnitude >= 1e-4))
@@ -420,9 +432,69 @@ def _arrow_floats(values: Any) -> Any:
         text = pc.replace_with_mask(text, pa.array(decimal), shortest)
     rest = ~arrow_form & ~whole & ~missing
     if bool(rest.any()):
-        exact = pa.array([format_machine(v) for v in safe[rest].tolist()], type=pa.string())
+        exact = pa.array([format_machine(v) for v in values[rest].tolist()], type=pa.string())
         text = pc.replace_with_mask(text, pa.array(rest), exact)
     return pc.if_else(pa.array(missing), pa.scalar(None, pa.string()), text)
+
+
+def _round_significant(values: Any) -> Any:
+    """``round_significant`` over a finite float64 array, vectorised: each value as the
+    double nearest to its decimal of 15 significant digits.
+
+    A value ``x`` with ``1e14 < |x|·10^k < 1e15`` (``k`` from 0 to 22, so ``10^k`` is an exact
+    double) has as its 15 digits the integer ``m`` nearest to ``x·10^k``, and ``m / 10^k``
+    (both exact, one correctly rounded division) is the double wanted. The product is
+    rounded, so its exact error (Dekker's two-product) settles the halfway cases. Integral
+    values below 1e15 are left as they are (15 digits at most); values outside that scale
+    (below 1e-8, from 1e15) and products too near 1e14 or 1e15 to be sure of ``k`` go
+    through ``round_significant`` one by one.
+    """
+    import numpy as np
+
+    result = np.array(values, dtype=np.float64, copy=True)
+    magnitude = np.abs(result)
+    needed = ~((result == np.trunc(result)) & (magnitude < 1e15))
+    scaled = needed & (magnitude >= 1e-8) & (magnitude < 1e15)
+    x = result[scaled]
+    k = np.clip(14 - np.floor(np.log10(np.abs(x))), 0, 22).astype(np.int64)
+    power = np.array(_POWERS_OF_TEN)[k]
+    product = x * power
+    digits = np.rint(product)
+    halfway = np.flatnonzero(np.abs(product - digits) == 0.5)  # exact: both on one grid
+    if len(halfway):
+        # rint went to the even neighbour of a halfway product; the product's error says on
+        # which side the exact product lies (a true tie stays even, as in Python's formatting).
+        rounded_product = product[halfway]
+        up = rounded_product - digits[halfway]  # +0.5: rint went down; -0.5: up
+        error = _product_error(x[halfway], power[halfway], rounded_product)
+        digits[halfway] += np.where(up * error > 0, np.sign(up), 0.0)
+    sure = (np.abs(product) >= 1e14 + 1) & (np.abs(product) <= 1e15 - 1)
+    rounded = np.where(sure, digits / power, x)
+    result[scaled] = rounded
+    one_by_one = needed.copy()
+    one_by_one[scaled] = ~sure
+    if bool(one_by_one.any()):
+        result[one_by_one] = [round_significant(v) for v in result[one_by_one].tolist()]
+    return result
+
+
+def _product_error(a: Any, b: Any, product: Any) -> Any:
+    """``a·b − product`` exactly, where ``product`` is the rounded ``a * b`` (Dekker's
+    two-product with Veltkamp's split; exact for the magnitudes ``_round_significant`` uses)."""
+    a_high, a_low = _split(a)
+    b_high, b_low = _split(b)
+    return ((a_high * b_high - product) + a_high * b_low + a_low * b_high) + a_low * b_low
+
+
+def _split(values: Any) -> tuple[Any, Any]:
+    """Each double as a sum of two halves of 26 bits each (Veltkamp)."""
+    scaled = values * 134217729.0  # 2**27 + 1
+    high = scaled - (scaled - values)
+    return high, values - high
+
+
+#: 10^0 .. 10^22, every one an exact double (converted from exact integers).
+_POWERS_OF_TEN = [float(10**k) for k in range(23)]
 
 
 def _arrow_neutralise(cells: Any) -> Any:
@@ -557,7 +629,7 @@ def _json_values(series: pd.Series) -> Any:
     elif pd.api.types.is_bool_dtype(dtype):
         values = pc.cast(pa.array(series, from_pandas=True), text)
     elif pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
-        # JSON numbers are machine_value's: integers where integral below 2**53, else repr.
+        # JSON numbers are format_machine's text, which is what json writes for machine_value.
         values = pc.cast(_arrow_numbers(series), text)
     elif pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
         strings = pa.array(series, from_pandas=True)

@@ -46,8 +46,8 @@ ARROWS = {"up": "↑ up", "down": "↓ down", "flat": "→ flat"}
 class Section:
     """One section: its table and definition line, or the reason it was skipped.
 
-    ``frame`` is the command's result (JSON writes it at full precision); ``people``, when
-    given, is the command's own view of it for people (tables and Markdown).
+    ``frame`` is the command's result (JSON writes it as the machine formats do);
+    ``people``, when given, is the command's own view of it for people (tables and Markdown).
     """
 
     key: str
