@@ -13,8 +13,9 @@ class ExitCode(IntEnum):
     INPUT = 2  # usage or input error the user can fix
 
 
-class JdcliError(Exception):
-    """An expected error: shown as one ``Error:`` line, never as a traceback."""
+class JdcliError(ValueError):
+    """An expected error: shown as one ``Error:`` line, never as a traceback; in Python, an
+    exception carrying the same one-line message."""
 
     exit_code: ExitCode = ExitCode.INPUT
 

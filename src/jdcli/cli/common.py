@@ -6,12 +6,13 @@ import contextlib
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from jdcli.analyses.inputs import resolve_names as resolve_names  # for the command modules
 from jdcli.errors import ExitCode, JdcliError, UsageError
 from jdcli.render import EXTENSIONS, Format, RenderOptions, emit, resolve_format, safe_text
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from jdcli.loading import Loaded, Schema
+    from jdcli.notes import Note
 
 # ------------------------------------------------------------------ shared options
 
@@ -180,20 +182,41 @@ def say(kind: str, message: str) -> None:
 
 
 def warn(message: str) -> None:
-    """A warning line on stderr."""
-    say("Warning", message)
+    """A warning: recorded on the result being computed, and printed on stderr."""
+    from jdcli import notes
+
+    if notes.active():
+        notes.warn(message)
+    else:
+        say("Warning", message)
 
 
 def note(message: str) -> None:
-    """A note line on stderr."""
-    say("Note", message)
+    """A note: recorded on the result being computed, and printed on stderr."""
+    from jdcli import notes
+
+    if notes.active():
+        notes.note(message)
+    else:
+        say("Note", message)
+
+
+def print_note(item: Note) -> None:
+    """A recorded note or warning, printed on stderr as it is recorded."""
+    say(item.level, item.text)
 
 
 @contextlib.contextmanager
-def reported_errors() -> Iterator[None]:
-    """The error boundary: an expected error becomes one ``Error:`` line and its exit code."""
+def reported_errors() -> Iterator[list[Note]]:
+    """The error boundary: an expected error becomes one ``Error:`` line and its exit code.
+
+    Inside it, the notes an analysis records are printed on stderr as they come (and
+    collected: the block gets the list)."""
+    from jdcli.notes import collecting
+
     try:
-        yield
+        with collecting(echo=print_note) as found:
+            yield found
     except JdcliError as exc:
         say("Error", str(exc))
         raise typer.Exit(int(exc.exit_code)) from None
@@ -222,40 +245,22 @@ def load_input(
     filters: Sequence[str] | None,
     encoding: str | None,
 ) -> Loaded:
-    """Load FILE (or the command's bundled resource) with ``--col`` and ``--filter`` applied,
-    warning about counts whose header gives a multiplier (``常住人口（万人）``).
-
-    A large file read for a person at a terminal shows a progress bar on stderr.
-    """
-    from jdcli.loading import load, parse_mappings, unit_warnings
+    """Load FILE (or the command's bundled resource) with ``--col`` and ``--filter`` applied;
+    a large file read for a person at a terminal shows a progress bar on stderr."""
+    from jdcli.analyses.inputs import load_source
+    from jdcli.loading import parse_mappings
 
     col_map = parse_mappings(col or [], "--col")
-    filter_map = parse_filters(filters)
-    if file is None:
-        from jdcli.datasets import default_resource
-
-        resource = default_resource(command)
-        loaded = load(
-            resource.path,
+    with reading_progress(file or "-") as progress:
+        return load_source(
+            file,
             schema,
-            col_map=col_map,
-            filters=filter_map,
+            command,
+            columns=col_map,
+            filters=parse_filters(filters),
             encoding=encoding,
-            name=resource.label,
+            progress=progress if file is not None else None,
         )
-    else:
-        with reading_progress(file) as progress:
-            loaded = load(
-                file,
-                schema,
-                col_map=col_map,
-                filters=filter_map,
-                encoding=encoding,
-                progress=progress,
-            )
-    for message in unit_warnings(loaded.headers, schema, loaded.name):
-        warn(message)
-    return loaded
 
 
 def parse_filters(filters: Sequence[str] | None) -> dict[str, list[str]]:
@@ -297,41 +302,6 @@ def reading_progress(file: str) -> Iterator[Callable[[int, int], None] | None]:
     task = bar.add_task("read", total=size)
     with bar:
         yield lambda done, total: bar.update(task, completed=done, total=total)
-
-
-def resolve_names(
-    names: Sequence[str],
-    loaded: Loaded,
-    option: str,
-    *,
-    reserved: Mapping[str, str] | None = None,
-) -> list[str]:
-    """Column names given on the command line (canonical or as written) → frame columns.
-
-    For ``--by``, a column of numbers the command adds up, or one of ``reserved`` (column →
-    what it is, e.g. the period axis), is a usage error: it cannot also be a grouping key.
-    """
-    import pandas as pd
-
-    columns = {str(c).strip().casefold(): str(c) for c in loaded.frame.columns}
-    for canonical, actual in loaded.headers.items():
-        columns[actual.strip().casefold()] = canonical
-    resolved = []
-    for name in names:
-        target = columns.get(name.strip().casefold())
-        if target is None:
-            raise UsageError(
-                f"{option} {name}: no column {name!r} in {loaded.name} "
-                f"(found: {', '.join(map(str, loaded.frame.columns))})"
-            )
-        if option == "--by":
-            reason = (reserved or {}).get(target)
-            if reason is None and pd.api.types.is_numeric_dtype(loaded.frame[target].dtype):
-                reason = "a column of numbers that are added up"
-            if reason is not None:
-                raise UsageError(f"--by {name}: {target} is {reason}, not a grouping key")
-        resolved.append(target)
-    return resolved
 
 
 # ------------------------------------------------------------------ output

@@ -33,6 +33,7 @@ __all__ = [
     "Schema",
     "drop_incomplete",
     "load",
+    "load_frame",
     "parse_mappings",
     "parse_numbers",
     "unit_warnings",
@@ -81,6 +82,55 @@ def load(
     raw = parse_table(source, delimiter, numeric, progress)
     name, path, used = source.name, source.path, source.encoding
     del source  # the file's bytes: no longer needed, free them before the numbers are parsed
+    return _typed(raw, schema, name, path, used, col_map, filters)
+
+
+def load_frame(
+    data: pd.DataFrame,
+    schema: Schema,
+    *,
+    col_map: Mapping[str, str] | None = None,
+    filters: Mapping[str, Sequence[str]] | None = None,
+    name: str = "DataFrame",
+) -> Loaded:
+    """A pandas DataFrame loaded as a file would be: the same aliases, number rules (text
+    cells such as ``"7,654"`` or ``"91.72%"`` parsed as in a file; numeric columns taken as
+    they are, range rules still applied) and validation. Errors name the row by its index
+    label (``DataFrame row 3, column 床位: …``)."""
+    import pandas as pd
+
+    if not isinstance(data, pd.DataFrame):
+        raise UsageError(f"expected a path or a pandas DataFrame, got {type(data).__name__}")
+    headers = [str(c).strip() for c in data.columns]
+    if len(set(headers)) != len(headers):
+        raise InputError(f"{name}: duplicate column names ({', '.join(headers)})")
+    raw = pd.DataFrame(index=data.index)
+    for header, column in zip(headers, data.columns, strict=True):
+        values = data[column]
+        if pd.api.types.is_bool_dtype(values.dtype):
+            raw[header] = values.astype("str")
+        elif pd.api.types.is_numeric_dtype(values.dtype):
+            raw[header] = values.astype("float64")
+        else:
+            text = values.astype("str").where(values.notna(), None)
+            raw[header] = text.astype("str")
+    try:
+        return _typed(raw, schema, name, None, "", col_map, filters)
+    except (InputError, UsageError) as error:
+        message = str(error).replace(f"{name} line ", f"{name} row ")
+        raise type(error)(message) from None
+
+
+def _typed(
+    raw: pd.DataFrame,
+    schema: Schema,
+    name: str,
+    path: Path | None,
+    used: str,
+    col_map: Mapping[str, str] | None,
+    filters: Mapping[str, Sequence[str]] | None,
+) -> Loaded:
+    """Headers mapped to canonical names, filters applied and numbers parsed."""
     headers = [str(c) for c in raw.columns]
     found = resolve_columns(headers, schema, name, col_map or {})
     required = check_required(found, headers, schema, name)
