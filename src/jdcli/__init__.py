@@ -44,10 +44,13 @@ __all__ = [
 ]
 
 
-def _run(run: Callable[..., Result], *args: Any, **options: Any) -> Result:
-    """``run`` with its notes collected onto the result (never printed)."""
+def _run(command: str, *args: Any, **options: Any) -> Result:
+    """``analyses.<command>.run`` with its notes collected onto the result (never printed)."""
+    from importlib import import_module
+
     from jdcli.notes import collecting
 
+    run: Callable[..., Result] = import_module(f"jdcli.analyses.{command}").run
     with collecting() as found:
         result = run(*args, **options)
     return result.with_notes(found)
@@ -57,18 +60,14 @@ def occupancy(source: Source = None, **options: Any) -> Result:
     """Bed occupancy (Σ occupied ÷ Σ capacity) per facility, region or period: ``jdcli
     occupancy``. Options: ``by``, ``freq``, ``as_of``, ``bands``, ``total``, ``explain``,
     ``fail_above``, ``keep_total_rows``, ``strict``, ``columns``, ``filters``, ``encoding``."""
-    from jdcli.analyses import occupancy as analysis
-
-    return _run(analysis.run, source, **options)
+    return _run("occupancy", source, **options)
 
 
 def trends(source: Source = None, **options: Any) -> Result:
     """Year-on-year (同比) or sequential (环比) changes per series: ``jdcli trends``. Options:
     ``by``, ``compare``, ``rate``, ``summary``, ``index``, ``since``, ``until``, ``metrics``,
     ``columns``, ``filters``, ``encoding``, ``strict`` and the others of ``jdcli trends``."""
-    from jdcli.analyses import trends as analysis
-
-    return _run(analysis.run, source, **options)
+    return _run("trends", source, **options)
 
 
 def staffing(source: Source = None, **options: Any) -> Result:
@@ -76,23 +75,17 @@ def staffing(source: Source = None, **options: Any) -> Result:
     staffing``. Options: ``staff``, ``base``, ``ratio``, ``per``, ``target``, ``base_file``,
     ``parts``, ``total_col``, ``compare``, ``by``, ``total``, ``explain``, ``keep_total_rows``,
     ``strict``, ``columns``, ``filters``, ``encoding``."""
-    from jdcli.analyses import staffing as analysis
-
-    return _run(analysis.run, source, **options)
+    return _run("staffing", source, **options)
 
 
 def verify(claims: Any = None, **options: Any) -> Result:
     """Check published figures against their inputs: ``jdcli verify``. ``claims`` is a list of
     claims (``"7020/7654 = 91.72%"``), a claims file or DataFrame, or None for the bundled
     claims. ``failure`` on the result says when a claim failed (the command line exits 1)."""
-    from jdcli.analyses import verify as analysis
-
-    return _run(analysis.run, claims, **options)
+    return _run("verify", claims, **options)
 
 
 def report(dataset: Any = None, **options: Any) -> Result:
     """One report of a dataset package (a folder with ``datapackage.json`` or a bundled
     dataset's name): ``sections`` are the commands' results, ``key_figures`` the panel."""
-    from jdcli.analyses import report as analysis
-
-    return _run(analysis.run, dataset, **options)
+    return _run("report", dataset, **options)

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from jdcli.analyses.coverage import note_coverage
+from jdcli.analyses.totals import place_reported, relabel_reported, set_aside_totals
 from jdcli.cli import app
 from jdcli.cli.common import (
     ByOpt,
@@ -30,8 +32,6 @@ from jdcli.cli.common import (
     warn,
     write_output,
 )
-from jdcli.cli.coverage import note_coverage
-from jdcli.cli.totals import place_reported, relabel_reported, set_aside_totals
 from jdcli.errors import CheckFailed, UsageError
 from jdcli.render import Format, RenderOptions
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from jdcli.cli.common import note, warn
+from jdcli.notes import note, warn
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jdcli.cli.common import note
+from jdcli.notes import note
 
 if TYPE_CHECKING:
     import pandas as pd
