@@ -224,7 +224,7 @@ def test_index_names_series_without_the_base_period(invoke, monkeypatch) -> None
     assert [(r["metric"], r["period"], r["index"]) for r in records] == [
         ("arrests", "2016", ""),
         ("arrests", "2018", ""),
-        ("cases", "2016", "83.33333333333334"),
+        ("cases", "2016", "83.3333333333333"),
         ("cases", "2017", "100"),
         ("cases", "2018", "75"),
     ]

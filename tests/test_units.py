@@ -144,7 +144,7 @@ def test_staffing_warns_about_a_base_in_ten_thousands(  # type: ignore[no-untype
         "Warning: pop.csv: column 常住人口（万人） is in 万人 (×10,000); its figures are used "
         "as written, not multiplied\n"
     )
-    assert result.stdout.splitlines()[1] == "A,1,100,90,111111.11111111111"
+    assert result.stdout.splitlines()[1] == "A,1,100,90,111111.111111111"
 
 
 def test_occupancy_reads_units_in_headers_and_streams_alike(  # type: ignore[no-untyped-def]

@@ -77,11 +77,13 @@ def reported_parts(dates: pd.Series, freq: str) -> pd.DataFrame:
     The part is the census's own rhythm: a month when no month has two distinct dates (a
     monthly census rolled into quarters or years), else a day. Columns: ``period`` (labels as
     ``occupancy.period_labels`` gives them), ``reported``, ``expected``, ``part`` (``month``
-    or ``day``); periods in order. A monthly rollup of a monthly census is always complete.
+    or ``day``); periods in order. A monthly rollup of a monthly census is always complete;
+    a census of one date says nothing (no rhythm to judge by).
     """
     distinct = pd.Series(pd.unique(dates.dropna()), dtype="datetime64[s]").sort_values()
     columns = ["period", "reported", "expected", "part"]
-    if distinct.empty:
+    if len(distinct) < 2:
+        # One census date: no rhythm to judge the period's coverage by.
         return pd.DataFrame({c: [] for c in columns})
     code = {"month": "M", "quarter": "Q", "year": "Y"}[freq]
     months = distinct.dt.to_period("M")
