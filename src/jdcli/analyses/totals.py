@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from jdcli.notes import note, warn
@@ -131,6 +132,30 @@ def relabel_reported(
             # One unit per published row: its own key.
             frame[column] = frame[keys].astype("str").agg(" ".join, axis=1)
     return frame
+
+
+def with_reported(
+    result: pd.DataFrame,
+    table: Callable[[pd.DataFrame], pd.DataFrame],
+    published: pd.DataFrame,
+    matches: pd.Series,
+    *,
+    keys: list[str],
+    unit: list[str],
+    labels: list[str],
+) -> pd.DataFrame:
+    """``result`` with the published totals that differ from their rows, computed by
+    ``table`` (the command's own table, without a total) and placed after each period's
+    rows. In a period where one published total differs, all of that period's published
+    totals are rolled up together, as the rows are (a ``--freq`` month of daily totals)."""
+    if bool(matches.all()) or not keys:
+        return result
+    differ = table(relabel_reported(published.loc[~matches.to_numpy()], keys, unit, labels))
+    reported = differ
+    if "period" in differ.columns:
+        reported = table(relabel_reported(published, keys, unit, labels))
+        reported = reported.loc[reported["period"].isin(differ["period"])]
+    return place_reported(result, reported, keys)
 
 
 def place_reported(result: pd.DataFrame, reported: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
