@@ -106,10 +106,8 @@ def parse_bands(bands: Bands) -> tuple[float, float, float]:
     or a usage error."""
     text = bands if isinstance(bands, str) else ",".join(map(str, bands))
     try:
-        values = tuple(
-            float(part) for part in (text.split(",") if isinstance(bands, str) else bands)
-        )
-    except (TypeError, ValueError):
+        values = tuple(float(part) for part in text.split(","))
+    except ValueError:
         values = ()
     if len(values) != 3 or not values[0] < values[1] <= values[2]:
         raise UsageError(
