@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal, assert_series_equal
 
-import jdcli.cli.occupancy as occupancy_cli
+import jdcli.analyses.occupancy as occupancy_cli
 import jdcli.loading.stream as stream_module
 from jdcli.loading.schemas import OCCUPANCY
 from jdcli.loading.stream import open_stream
@@ -193,7 +193,7 @@ def _must_stream(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("read the whole file")
 
-    monkeypatch.setattr(occupancy_cli, "load_input", refuse)
+    monkeypatch.setattr(occupancy_cli, "load_source", refuse)
 
 
 @pytest.mark.parametrize(
@@ -345,7 +345,17 @@ def test_what_streams_and_what_is_read_whole(tmp_path: Path) -> None:
     assert occupancy_cli.compute_streamed(*map(_str, common)) is not None  # type: ignore[arg-type]
 
     def run(**changes: object) -> object:
-        names = ["file", "by", "freq", "as_of", "bands", "total", "col", "filters", "encoding"]
+        names = [
+            "source",
+            "by",
+            "freq",
+            "as_of",
+            "bands",
+            "total",
+            "columns",
+            "filters",
+            "encoding",
+        ]
         values = dict(zip(names, map(_str, common), strict=True)) | changes
         return occupancy_cli.compute_streamed(**values)  # type: ignore[arg-type]
 
@@ -354,30 +364,30 @@ def test_what_streams_and_what_is_read_whole(tmp_path: Path) -> None:
     assert run(freq=None, as_of="2018-11-16") is not None  # each facility's latest census
     assert run(freq=None, as_of="not a date") is None
     assert run(freq=None, as_of="2000-01-01") is None  # nothing on or before it
-    assert run(filters=["region=R1"]) is not None  # text filtered block by block
-    assert run(filters=["capacity=40"]) is None  # a number is filtered as written
-    assert run(filters=["date=2018-11-15"]) is None
-    assert run(filters=["nosuch=1"]) is None  # the whole-file path reports the usage error
-    assert run(filters=["region"]) is None
-    assert run(filters=["region=R9"]) is None  # nothing passes: the whole-file path says so
+    assert run(filters={"region": "R1"}) is not None  # text filtered block by block
+    assert run(filters={"capacity": "40"}) is None  # a number is filtered as written
+    assert run(filters={"date": "2018-11-15"}) is None
+    assert run(filters={"nosuch": "1"}) is None  # the whole-file path reports the usage error
+    assert run(filters={"": "R1"}) is None  # a filter with no column
+    assert run(filters={"region": "R9"}) is None  # nothing passes: the whole-file path says so
     assert run(encoding="utf-8") is None
-    assert run(file="-") is None
+    assert run(source="-") is None
     assert run(by=["date"]) is None
     assert run(by=["capacity"]) is None  # the whole-file path reports the usage error
     assert run(by=["nosuch"]) is None
-    assert run(col=["capacity=occupied"]) is None
+    assert run(columns={"capacity": "occupied"}) is None
     periods = tmp_path / "periods.csv"
     periods.write_text("period,date,facility,capacity,occupied\n2018,2018-01-01,A,1,1\n")
-    assert run(file=str(periods)) is None
+    assert run(source=str(periods)) is None
     undated = tmp_path / "undated.csv"
     undated.write_text("facility,capacity,occupied\nA,1,1\n")
-    assert run(file=str(undated)) is None
+    assert run(source=str(undated)) is None
     bed_days = tmp_path / "bed_days.csv"
     bed_days.write_text("date,facility,capacity_days,occupied_days\n2018-01-01,A,1,1\n")
-    assert run(file=str(bed_days)) is None
+    assert run(source=str(bed_days)) is None
     empty = tmp_path / "empty.csv"
     empty.write_text("date,facility,capacity,occupied\n")
-    assert run(file=str(empty)) is None
+    assert run(source=str(empty)) is None
 
 
 def _str(value: object) -> object:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import math
-from typing import TYPE_CHECKING, Annotated
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
-from jdcli.analyses.coverage import note_coverage
-from jdcli.analyses.totals import place_reported, relabel_reported, set_aside_totals
 from jdcli.cli import app
 from jdcli.cli.common import (
     ByOpt,
@@ -24,25 +22,13 @@ from jdcli.cli.common import (
     NoTotalOpt,
     OutputOpt,
     StrictOpt,
-    load_input,
     parse_filters,
     reading_progress,
     reported_errors,
-    resolve_names,
-    warn,
     write_output,
 )
-from jdcli.errors import CheckFailed, UsageError
+from jdcli.errors import CheckFailed
 from jdcli.render import Format, RenderOptions
-
-if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
-
-    import pandas as pd
-
-    from jdcli.loading import Loaded
-    from jdcli.loading.stream import Stream
-
 
 FreqOpt = Annotated[
     str | None,
@@ -106,497 +92,50 @@ def occupancy(
     over 100% is shown, not clipped; zero capacity gives an empty rate.
     """
     with reported_errors():
-        from jdcli.loading.schemas import OCCUPANCY
+        from jdcli.analyses import occupancy as analysis
+        from jdcli.loading import parse_mappings
 
-        check_limit(fail_above)
-        streamed = compute_streamed(
-            file,
-            by or [],
-            freq,
-            as_of,
-            parse_bands(bands),
-            not no_total,
-            col,
-            filters,
-            encoding,
-            keep_total_rows,
-        )
-        if streamed is not None:
-            loaded, result = streamed
-        else:
-            loaded = load_input(
-                file, OCCUPANCY, "occupancy", col=col, filters=filters, encoding=encoding
+        columns = parse_mappings(col or [], "--col")
+        wanted = parse_filters(filters)
+        with reading_progress(file or "-") as progress:
+            result = analysis.run(
+                file,
+                by=by or (),
+                freq=freq,
+                as_of=as_of,
+                bands=bands,
+                total=not no_total,
+                explain=explain,
+                fail_above=fail_above,
+                keep_total_rows=keep_total_rows,
+                strict=strict,
+                columns=columns,
+                filters=wanted,
+                encoding=encoding,
+                decimals=decimals,
+                progress=progress if file is not None else None,
             )
-            result = compute(
-                loaded,
-                by or [],
-                freq,
-                as_of,
-                parse_bands(bands),
-                not no_total,
-                strict,
-                keep_total_rows,
-            )
-        if explain:
-            result["explain"] = explain_column(result, decimals)
         write_output(
-            result,
+            result.frame,
             fmt,
             output,
             RenderOptions(
-                decimals=decimals,
-                title="Bed occupancy",
-                caption=caption(loaded, bands),
+                decimals=result.decimals,
+                title=result.title,
+                caption=result.caption,
                 excel=excel,
             ),
-            inputs=[loaded.path],
+            inputs=[_input_path(file)] if output is not None else [],
         )
-        check_fail_above(result, fail_above, decimals)
+        if result.failure is not None:
+            raise CheckFailed(result.failure)
 
 
-def parse_bands(text: str) -> tuple[float, float, float]:
-    """``"85,92,100"`` → ``(85.0, 92.0, 100.0)``; three increasing numbers or a usage error."""
-    try:
-        values = tuple(float(part) for part in text.split(","))
-    except ValueError:
-        values = ()
-    if len(values) != 3 or not values[0] < values[1] <= values[2]:
-        raise UsageError(
-            f"--bands expects three increasing percentages like 85,92,100, got {text!r}"
-        )
-    return values[0], values[1], values[2]
+def _input_path(file: str | None) -> Path | None:
+    """The file read (the bundled one when FILE is omitted; none for stdin): ``-o`` must not
+    write over it."""
+    if file is None:
+        from jdcli.datasets import default_resource
 
-
-def compute(
-    loaded: Loaded,
-    by: list[str],
-    freq: str | None,
-    as_of: str | None,
-    bands: tuple[float, float, float],
-    total: bool,
-    strict: bool,
-    keep_total_rows: bool = False,
-) -> pd.DataFrame:
-    """Prepare rows (required values, dates, periods) and compute the occupancy table.
-
-    Labelled total rows (合计 …) are set aside and checked (:func:`set_aside_totals`); those
-    that differ from their rows' sum are shown as ``合计 (reported)`` after the computed total.
-    """
-    from jdcli.loading import drop_incomplete
-    from jdcli.loading.dates import parse_date_option, parse_dates
-    from jdcli.metrics.occupancy import FREQ_CODES, latest_census, occupancy_rate, period_labels
-
-    frame = loaded.frame
-    needed = list(loaded.required)
-    frame, skipped = drop_incomplete(frame, needed, strict=strict, source=loaded.name)
-    if skipped:
-        warn(f"{loaded.name}: skipped {skipped} row(s) with a missing {' or '.join(needed)} value")
-    keys = (
-        resolve_names(by, loaded, "--by") if by else (["facility"] if "facility" in frame else [])
-    )
-    unit = ["facility"] if "facility" in frame.columns else []
-    labels = [c for c in dict.fromkeys(["region", *keys, *unit]) if c in frame.columns]
-    frame, published, matches = set_aside_totals(
-        frame,
-        keys=labels,
-        values=needed,
-        time=[c for c in ("period", "date") if c in frame.columns],
-        name=loaded.name,
-        headers=loaded.headers,
-        keep=keep_total_rows,
-    )
-    warn_total_rows(frame, needed, loaded.name)
-    if frame.empty:
-        warn(f"{loaded.name}: no data rows; the result is empty")
-    has_date = "date" in frame.columns
-    if (freq or as_of) and not has_date:
-        option = "--freq" if freq else "--as-of"
-        raise UsageError(f"{option} needs a date column (日期/date) in {loaded.name}")
-    if freq and freq not in FREQ_CODES:
-        raise UsageError(f"--freq must be one of {', '.join(FREQ_CODES)}, got {freq!r}")
-    if freq and as_of:
-        raise UsageError("--freq and --as-of cannot be combined")
-
-    def table(rows: pd.DataFrame, with_total: bool, main: bool = False) -> pd.DataFrame:
-        period: str | None = "period" if "period" in rows.columns else None
-        instant: str | None = None
-        if has_date:
-            rows = rows.assign(
-                date=parse_dates(rows["date"], source=loaded.name, column=loaded.headers["date"])
-            )
-            if as_of:
-                rows = latest_census(rows, parse_date_option(as_of, "--as-of"), unit=unit or keys)
-                period = None
-            elif freq:
-                rows = rows.assign(period=period_labels(rows["date"], freq))
-                period, instant = "period", "date"
-            elif period:
-                instant = "date"
-            else:
-                rows = rows.assign(period=rows["date"].dt.strftime("%Y-%m-%d"))
-                period = "period"
-        by_keys = [k for k in keys if k != period] if period else keys
-        if main:
-            note_coverage(
-                rows,
-                unit=unit or by_keys,
-                period=period,
-                name=loaded.name,
-                freq=freq,
-                dates=rows["date"] if freq else None,
-            )
-        return occupancy_rate(
-            rows, by_keys, unit=unit, period=period, instant=instant, total=with_total, bands=bands
-        )
-
-    result = table(frame, total, main=True)
-    if not bool(matches.all()) and keys:
-        # Every published total of a period where one differs, rolled up as the rows are.
-        by_keys = [k for k in keys if k != "period"]
-        differ = table(relabel_reported(published.loc[~matches], by_keys, unit, labels), False)
-        reported = differ
-        if "period" in differ.columns:
-            reported = table(relabel_reported(published, by_keys, unit, labels), False)
-            reported = reported.loc[reported["period"].isin(differ["period"])]
-        result = place_reported(result, reported, by_keys)
-    return result
-
-
-def compute_streamed(
-    file: str | None,
-    by: list[str],
-    freq: str | None,
-    as_of: str | None,
-    bands: tuple[float, float, float],
-    total: bool,
-    col: list[str] | None,
-    filters: list[str] | None,
-    encoding: str | None,
-    keep_total_rows: bool = False,
-) -> tuple[Loaded, pd.DataFrame] | None:
-    """The occupancy table of a dated census rolled into periods (``--freq``) or taken at
-    each facility's latest date (``--as-of``), computed while the file is read in blocks, so
-    memory stays flat however long the file is; None when this input or these options need
-    the whole file at once (``compute`` then does it, and reports anything wrong).
-
-    Streams: a plain UTF-8 file on disk with a ``date`` column and no ``period`` column,
-    census columns (not bed-days), ``--freq`` or ``--as-of`` (not both), no ``--encoding``,
-    ``--filter`` on text columns only, and every row clean (whole non-negative counts, ISO
-    dates, nothing missing; rows the filter drops included). Each block, filtered, gives
-    partial sums per unit and period with a bitmask of the days reported (combined exactly:
-    a day reported in two blocks counts once), or its rows on each unit's latest date so far
-    (the latest of those is the latest overall), and its share of the total-row check; only
-    the small combined table is kept.
-    """
-    if (freq is None) == (as_of is None) or file is None:
-        return None  # decided before any import: the bundled data stays quick
-    from jdcli.errors import JdcliError
-    from jdcli.loading import filter_conditions, parse_mappings
-    from jdcli.loading.dates import parse_date_option
-    from jdcli.loading.numbers import MAX_COUNT
-    from jdcli.loading.schemas import OCCUPANCY
-    from jdcli.loading.stream import NotStreamable, open_stream
-    from jdcli.metrics.consistency import flag_total_rows
-    from jdcli.metrics.occupancy import (
-        CENSUS,
-        FREQ_CODES,
-        census_dates,
-        census_means,
-        latest_census,
-        occupancy_from_census,
-        occupancy_rate,
-    )
-
-    if freq is not None and freq not in FREQ_CODES:
-        return None
-    try:
-        moment = parse_date_option(as_of, "--as-of") if as_of is not None else None
-    except JdcliError:
-        return None
-    try:
-        stream = open_stream(
-            file, OCCUPANCY, col_map=parse_mappings(col or [], "--col"), encoding=encoding
-        )
-    except JdcliError:
-        return None
-    if stream is None:
-        return None
-    loaded = stream.loaded
-    columns = set(loaded.frame.columns)
-    if loaded.required != CENSUS or "date" not in columns or "period" in columns:
-        return None
-    try:
-        keys = (
-            resolve_names(by, loaded, "--by")
-            if by
-            else (["facility"] if "facility" in columns else [])
-        )
-    except JdcliError:
-        return None
-    if "date" in keys or any(loaded.frame[k].dtype != "str" for k in keys):
-        return None
-    try:
-        conditions = filter_conditions(
-            loaded.frame.columns, parse_filters(filters), loaded.headers, loaded.name
-        )
-    except JdcliError:
-        return None  # the whole-file path reports it
-    if any(loaded.frame[target].dtype != "str" or target == "date" for target, _ in conditions):
-        return None  # numbers and dates are filtered as written: the whole-file path does it
-    unit = keys + (["facility"] if "facility" in columns and "facility" not in keys else [])
-    # As the whole-file path: the latest census is each facility's (each key's without one).
-    latest_unit = ["facility"] if "facility" in columns else keys
-    labels = (
-        [] if keep_total_rows else [c for c in dict.fromkeys(["region", *unit]) if c in columns]
-    )
-    with reading_progress(file) as progress:
-        try:
-            if freq is not None:
-                parts, sums, candidates = _stream_census(
-                    stream, unit, freq, progress, conditions, labels
-                )
-            elif moment is not None:
-                parts, sums, candidates = _stream_latest(
-                    stream, unit, latest_unit, moment, progress, conditions, labels
-                )
-            else:
-                return None
-        except NotStreamable:
-            return None
-    if parts.empty:
-        return None  # no row passed: the whole-file path says what that means
-    values = list(CENSUS)
-    if float(sums[values].to_numpy().sum()) >= MAX_COUNT:
-        return None  # sums past 2**53 are not exact: the whole-file path adds its own way
-    flagged = flag_total_rows(sums, candidates, values)
-    if bool(flagged.any()):
-        warn_flagged_totals(
-            candidates.loc[flagged.to_numpy()].sort_index(), values, ["date"], loaded.name
-        )
-    if moment is not None:
-        latest = latest_census(parts, moment, unit=latest_unit)
-        facility = ["facility"] if "facility" in columns else []
-        return loaded, occupancy_rate(latest, keys, unit=facility, total=total, bands=bands)
-    note_coverage(
-        parts, unit=unit, period="period", name=loaded.name, freq=freq, dates=census_dates(parts)
-    )
-    census = census_means(parts)
-    del parts  # the partial sums: not needed while the table is built and written
-    return loaded, occupancy_from_census(census, keys, total=total, bands=bands)
-
-
-def _stream_census(
-    stream: Stream,
-    unit: list[str],
-    freq: str,
-    progress: Callable[[int, int], None] | None,
-    conditions: Sequence[tuple[str, set[str]]] = (),
-    labels: Sequence[str] = (),
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Read ``stream`` block by block: the census partials of the rows that meet the filter
-    ``conditions`` (combined as they come, so they stay about as small as the result) and
-    the total-row check's partial."""
-    import pandas as pd
-
-    from jdcli.metrics.consistency import combine_total_row_partials
-    from jdcli.metrics.occupancy import CENSUS, census_partials, combine_census_partials
-
-    values = list(CENSUS)
-    partials: list[pd.DataFrame] = []
-    pending = 0
-    totals: list[tuple[pd.DataFrame, pd.DataFrame]] = []
-    for batch in _filtered_batches(stream, [*unit, "date", *values], progress, conditions, labels):
-        partials.append(census_partials(batch, unit, freq))
-        pending += len(partials[-1])
-        totals = _add_total_rows(totals, batch, values)
-        del batch
-        if len(partials) > 1 and pending > 2 * len(partials[0]) + 100_000:
-            partials = [combine_census_partials(pd.concat(partials, ignore_index=True))]
-            pending = len(partials[0])
-    sums, candidates = combine_total_row_partials(totals, values)
-    return combine_census_partials(pd.concat(partials, ignore_index=True)), sums, candidates
-
-
-def _stream_latest(
-    stream: Stream,
-    unit: list[str],
-    latest_unit: list[str],
-    moment: pd.Timestamp,
-    progress: Callable[[int, int], None] | None,
-    conditions: Sequence[tuple[str, set[str]]] = (),
-    labels: Sequence[str] = (),
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Read ``stream`` block by block: the rows (meeting the filter ``conditions``) on each
-    ``latest_unit``'s latest date so far at or before ``moment`` — kept per block and narrowed
-    as blocks come, so they stay about one census long; the latest of them is the latest
-    overall — and the total-row check's partial.
-    The rows come as the whole-file path holds them: text as ``str``, counts ``Float64``."""
-    import pandas as pd
-
-    from jdcli.metrics.consistency import combine_total_row_partials
-    from jdcli.metrics.occupancy import CENSUS
-
-    values = list(CENSUS)
-    kept: list[pd.DataFrame] = []
-    pending = 0
-    totals: list[tuple[pd.DataFrame, pd.DataFrame]] = []
-    for batch in _filtered_batches(stream, [*unit, "date", *values], progress, conditions, labels):
-        totals = _add_total_rows(totals, batch, values)
-        latest = _latest_rows(batch, moment, latest_unit)
-        del batch
-        text = [c for c in latest.columns if isinstance(latest[c].dtype, pd.CategoricalDtype)]
-        kept.append(latest.astype(dict.fromkeys(text, "str") | dict.fromkeys(values, "Float64")))
-        pending += len(kept[-1])
-        if len(kept) > 1 and pending > 2 * len(kept[0]) + 100_000:
-            kept = [_latest_rows(pd.concat(kept), moment, latest_unit)]
-            pending = len(kept[0])
-    sums, candidates = combine_total_row_partials(totals, values)
-    return pd.concat(kept), sums, candidates  # the caller takes the latest of these
-
-
-def _latest_rows(rows: pd.DataFrame, moment: pd.Timestamp, unit: list[str]) -> pd.DataFrame:
-    """``rows`` on each unit's latest date, in file order (without ``latest_census``'s label)."""
-    from jdcli.metrics.occupancy import latest_census
-
-    return latest_census(rows, moment, unit=unit).drop(columns="latest_date").sort_index()
-
-
-def _filtered_batches(
-    stream: Stream,
-    columns: list[str],
-    progress: Callable[[int, int], None] | None,
-    conditions: Sequence[tuple[str, set[str]]],
-    labels: Sequence[str] = (),
-) -> Iterator[pd.DataFrame]:
-    """``stream``'s blocks of ``columns`` (and the filtered ones), only the rows that meet
-    every filter condition; :class:`NotStreamable` when a ``labels`` column holds a total
-    label (合计 …)."""
-    import numpy as np
-    import pandas as pd
-
-    wanted = list(dict.fromkeys([*columns, *(target for target, _ in conditions), *labels]))
-    from jdcli.loading.stream import NotStreamable
-    from jdcli.metrics.totals import is_total_label
-
-    for batch in stream.batches(wanted, progress=progress):
-        for column in labels:
-            # A labelled total row (合计 …) is set aside and checked by the whole-file path.
-            values = batch[column]
-            if not isinstance(values.dtype, pd.CategoricalDtype):
-                if bool(is_total_label(values).any()):
-                    raise NotStreamable
-                continue
-            found = is_total_label(pd.Series(values.cat.categories)).to_numpy()
-            if found.any() and bool(np.isin(values.cat.codes, np.flatnonzero(found)).any()):
-                raise NotStreamable
-        if conditions:
-            keep = np.ones(len(batch), dtype=bool)
-            for target, allowed in conditions:
-                # Text comes as categories: each distinct cell is compared once, as written
-                # less its surrounding spaces (as the whole-file filter compares it).
-                text = batch[target].cat
-                keep &= text.categories.str.strip().isin(allowed)[text.codes]
-            batch = batch.loc[keep]
-        yield batch
-
-
-def _add_total_rows(
-    totals: list[tuple[pd.DataFrame, pd.DataFrame]], batch: pd.DataFrame, values: list[str]
-) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
-    """``totals`` with ``batch``'s share of the total-row check, combined when it grows."""
-    from jdcli.metrics.consistency import combine_total_row_partials, total_row_partials
-
-    totals = [*totals, total_row_partials(batch, values, within=["date"])]
-    if sum(len(rows) for _, rows in totals) > 100_000:
-        totals = [combine_total_row_partials(totals, values)]
-    return totals
-
-
-def warn_total_rows(frame: pd.DataFrame, values: list[str], name: str) -> None:
-    """Warn (once) when rows equal the sum of the other rows of their period or date."""
-    from jdcli.metrics.consistency import total_rows
-
-    within = [c for c in ("period", "date") if c in frame.columns]
-    flagged = total_rows(frame, values, within=within)
-    if bool(flagged.any()):
-        warn_flagged_totals(frame.loc[flagged.to_numpy()], values, within, name)
-
-
-def warn_flagged_totals(
-    flagged: pd.DataFrame, values: list[str], within: list[str], name: str
-) -> None:
-    """The total-row warning for the ``flagged`` rows (index = file lines, in file order)."""
-    lines = [str(line) for line in flagged.index]
-    shown = ", ".join(lines[:5]) + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
-    label = ""
-    if "facility" in flagged.columns:
-        label = f" ({str(flagged['facility'].iloc[0])!r})"
-    warn(
-        f"{name} line{'s' if len(lines) > 1 else ''} {shown}{label}: "
-        f"{' and '.join(values)} equal the sum of the other rows"
-        f"{' of the same ' + '/'.join(within) if within else ''}; "
-        "a total row mixed into detail rows is counted twice (remove it, or use --filter)"
-    )
-
-
-def explain_column(result: pd.DataFrame, decimals: int) -> list[str]:
-    """``7020 / 7654 = 91.72%`` for each row (``—`` where the rate is undefined)."""
-    import pandas as pd
-
-    from jdcli.formatting import format_number
-
-    days = "capacity_days" in result.columns
-    cap = result["capacity_days" if days else "capacity"]
-    occ = result["occupied_days" if days else "occupied"]
-    lines = []
-    for c, o, pct in zip(cap, occ, result["occupancy_pct"], strict=True):
-        left = (
-            f"{format_number(o, decimals, thousands=False)} / "
-            f"{format_number(c, decimals, thousands=False)}"
-        )
-        right = (
-            "undefined (no capacity)"
-            if pd.isna(pct)  # <NA> from Float64: `pct != pct` would raise
-            else (f"{format_number(pct, decimals, thousands=False)}%")
-        )
-        lines.append(f"{left} = {right}")
-    return lines
-
-
-def caption(loaded: Loaded, bands: str) -> str:
-    """Definition, source and band limits, shown under the table."""
-    high, critical, full = parse_bands(bands)
-    days = "capacity_days" in loaded.required
-    basis = "Σ occupied bed-days ÷ Σ available bed-days" if days else "Σ occupied ÷ Σ capacity"
-    return (
-        f"Occupancy = {basis} (ratio of totals). Bands: normal < {high:g}% ≤ high < "
-        f"{critical:g}% ≤ critical ≤ {full:g}% < over. Source: {loaded.name}"
-    )
-
-
-def check_limit(limit: float | None) -> None:
-    """``--fail-above`` must be a finite percentage (``nan`` could never trip)."""
-    if limit is not None and not math.isfinite(limit):
-        raise UsageError(f"--fail-above expects a finite percentage, got {limit}")
-
-
-def check_fail_above(result: pd.DataFrame, limit: float | None, decimals: int) -> None:
-    """CheckFailed when any group (not the total row) is above ``limit`` percent."""
-    if limit is None:
-        return
-    from jdcli.formatting import format_number
-    from jdcli.metrics.occupancy import TOTAL
-
-    key_columns = [
-        c for c in result.columns if result[c].dtype == "str" and c not in ("band", "explain")
-    ]
-    is_total = result[key_columns[0]].eq(TOTAL) if key_columns else False
-    above = result.loc[(result["occupancy_pct"] > limit).fillna(False) & ~is_total]
-    if not above.empty:
-        shown = ", ".join(
-            f"{' '.join(str(row[k]) for k in key_columns) or 'all'} "
-            f"({format_number(row['occupancy_pct'], decimals)}%)"
-            for _, row in above.head(5).iterrows()
-        )
-        more = f" and {len(above) - 5} more" if len(above) > 5 else ""
-        raise CheckFailed(f"{len(above)} group(s) above {limit:g}%: {shown}{more}")
+        return default_resource("occupancy").path
+    return None if file == "-" else Path(file)

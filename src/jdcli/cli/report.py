@@ -229,7 +229,7 @@ def occupancy_section(
     resource: Resource, label: str, decimals: int
 ) -> tuple[Section, pd.DataFrame]:
     """The occupancy table (by facility, with the total row) and its overall rate."""
-    from jdcli.cli.occupancy import caption, compute, parse_bands
+    from jdcli.analyses.occupancy import caption, compute, parse_bands
     from jdcli.loading import load
     from jdcli.loading.schemas import OCCUPANCY
     from jdcli.metrics.occupancy import TOTAL
