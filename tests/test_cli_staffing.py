@@ -457,7 +457,7 @@ def write_package(folder, views: list[dict[str, str]]) -> None:  # type: ignore[
 
 
 def test_views_of_another_package(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from jdcli.cli.staffing import bundled_view
+    from jdcli.analyses.staffing import bundled_view
     from jdcli.datasets import resources
 
     folder = tmp_path / "demo"
@@ -491,7 +491,7 @@ def test_views_of_another_package(tmp_path) -> None:  # type: ignore[no-untyped-
     ],
 )
 def test_bad_views_are_clear_errors(tmp_path, views, message: str) -> None:  # type: ignore[no-untyped-def]
-    from jdcli.cli.staffing import bundled_view
+    from jdcli.analyses.staffing import bundled_view
     from jdcli.datasets import resources
     from jdcli.errors import UsageError
 
@@ -528,7 +528,7 @@ def test_parts_explain(invoke) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_key_figures_of_the_bundled_view() -> None:
-    from jdcli.cli.staffing import bundled_view, key_figures
+    from jdcli.analyses.staffing import bundled_view, key_figures
 
     table, _, _ = bundled_view()
     figures = key_figures(table)
@@ -545,7 +545,7 @@ def test_key_figures_of_the_bundled_view() -> None:
 
 
 def test_key_figures_of_a_ratio_table_skip_undefined_rows() -> None:
-    from jdcli.cli.staffing import key_figures, ratio_table, resolve_spec
+    from jdcli.analyses.staffing import key_figures, ratio_table, resolve_spec
     from jdcli.loading import load
     from jdcli.loading.schemas import STAFFING
 

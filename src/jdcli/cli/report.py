@@ -396,12 +396,12 @@ def staffing_section(resource: Resource, label: str, decimals: int) -> tuple[Sec
     from jdcli.loading import load
     from jdcli.report_render import Section
 
-    staffing: Any = importlib.import_module("jdcli.cli.staffing")
+    staffing: Any = importlib.import_module("jdcli.analyses.staffing")
     if resource.meta.get("jdcli", {}).get("views"):
         # The package declares which ratios to show (as the bundled one does).
         frame, _, text = staffing.bundled_view(resource=resource, label=label)
     else:
-        loaded = load(resource.path, staffing._schema(), name=label)
+        loaded = load(resource.path, staffing.schema(), name=label)
         spec = staffing.resolve_spec(loaded, None, None, None, None)
         frame = staffing.compute(loaded, spec, [])
         text = staffing.caption(loaded, spec, None)
