@@ -8,13 +8,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jdcli.analyses.inputs import load_source, resolve_names
+from jdcli.analyses.inputs import is_path, load_source, resolve_names
 from jdcli.analyses.trends_figures import (
     BY_RESERVED,
     chosen_metrics,
@@ -122,18 +123,24 @@ def run(
         encoding=encoding,
         progress=progress,
     )
-    changes = compute(
-        loaded,
-        by=_names(by),
-        compare=compare,
-        rate=rate if isinstance(rate, bool) else _names(rate),
-        freq=freq,
-        index=index,
-        since=since,
-        until=until,
-        metrics=_names(metrics),
-        strict=strict,
-    )
+    try:
+        changes = compute(
+            loaded,
+            by=_names(by),
+            compare=compare,
+            rate=rate if isinstance(rate, bool) else _names(rate),
+            freq=freq,
+            index=index,
+            since=since,
+            until=until,
+            metrics=_names(metrics),
+            strict=strict,
+        )
+    except (InputError, UsageError) as error:
+        if source is None or is_path(source):
+            raise
+        # A DataFrame has rows (named by their index labels), not file lines.
+        raise type(error)(_in_rows(str(error), loaded.name)) from None
     for message in changes.notes:
         note(message)
     return TrendsResult(
@@ -151,6 +158,14 @@ def _choice(option: str, value: str, choices: type[StrEnum]) -> str:
     if str(value).lower() not in allowed:
         raise UsageError(f"{option} {value}: expected one of {', '.join(allowed)}")
     return str(value).lower()
+
+
+def _in_rows(message: str, name: str) -> str:
+    """``message`` about a DataFrame, with its rows called rows (``DataFrame row 3``)."""
+    if not message.startswith(f"{name} line "):
+        return message
+    head, sep, rest = message.partition(": ")
+    return re.sub(r"\bline (?=\S)", "row ", head) + sep + rest
 
 
 def _names(names: str | Sequence[str] | None) -> list[str]:
