@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jdcli.cli.trends import polarity_styles, sparklines
+from jdcli.analyses.trends_views import sparklines
+from jdcli.cli.trends import polarity_styles
 from tests.conftest import DATA, assert_golden
 
 
@@ -368,8 +369,8 @@ def test_header_only_file_gives_an_empty_result(invoke) -> None:  # type: ignore
 
 
 def test_bundled_polarity_comes_from_the_datapackage() -> None:
+    from jdcli.analyses.trends import metric_polarity
     from jdcli.cli.common import load_input
-    from jdcli.cli.trends import metric_polarity
     from jdcli.loading.schemas import TRENDS
 
     loaded = load_input(None, TRENDS, "trends", col=None, filters=None, encoding=None)
@@ -379,8 +380,8 @@ def test_bundled_polarity_comes_from_the_datapackage() -> None:
 
 
 def test_polarity_from_a_field_of_a_wide_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from jdcli.analyses.trends import metric_polarity
     from jdcli.cli.common import load_input
-    from jdcli.cli.trends import metric_polarity
     from jdcli.loading.schemas import TRENDS
 
     (tmp_path / "wide.csv").write_text("year,cases\n2016,1\n2017,2\n", encoding="utf-8")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from jdcli.cli.trends import compute
+from jdcli.analyses.trends import compute
 from jdcli.loading import load
 from jdcli.loading.schemas import TRENDS
 from tests.conftest import DATA
@@ -272,8 +272,8 @@ def test_rate_help_says_what_a_bare_rate_means(invoke) -> None:  # type: ignore[
 
 
 def test_polarity_of_a_wide_column_with_a_unit(tmp_path: Path) -> None:
+    from jdcli.analyses.trends import metric_polarity
     from jdcli.cli.common import load_input
-    from jdcli.cli.trends import metric_polarity
 
     (tmp_path / "wide.csv").write_text("年份,破案数（起）\n2016,1\n2017,2\n", encoding="utf-8")
     field = {"name": "破案数（起）", "polarity": "up-is-good"}

@@ -349,7 +349,8 @@ def verify_section(resource: Resource, label: str, decimals: int) -> tuple[Secti
 
 def trends_section(resource: Resource, label: str, decimals: int) -> tuple[Section, pd.DataFrame]:
     """The trends table (as ``jdcli trends`` shows it) and each series' latest change."""
-    from jdcli.cli.trends import caption, compute, human_view
+    from jdcli.analyses.trends import caption, compute
+    from jdcli.analyses.trends_views import human_view
     from jdcli.loading import load
     from jdcli.loading.schemas import TRENDS
     from jdcli.report_render import Section
