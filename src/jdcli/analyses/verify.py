@@ -1,128 +1,193 @@
-"""``jdcli verify``: does a published figure follow from its own inputs, allowing for rounding?"""
+"""``jdcli verify``: does a published figure follow from its own inputs, allowing for rounding?
+
+Claims come inline (``"7020/7654 = 91.72%"``), from claims files or a DataFrame, or from the
+bundled claims; ``jdcli.metrics.claims`` checks them and each claim that does not pass gets a
+hint saying what it needs.
+"""
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-import typer
-
-from jdcli.cli import app
-from jdcli.cli.common import (
-    ColOpt,
-    DecimalsOpt,
-    EncodingOpt,
-    ExcelOpt,
-    FilterOpt,
-    FormatOpt,
-    OutputOpt,
-    load_input,
-    note,
-    reported_errors,
-    write_output,
-)
-from jdcli.errors import CheckFailed, UsageError
-from jdcli.render import Format, RenderOptions
+from jdcli.errors import UsageError
+from jdcli.notes import note
+from jdcli.result import Result
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from fractions import Fraction
 
     import pandas as pd
 
+    from jdcli.analyses.inputs import Filters
     from jdcli.loading.claims import Claim
 
-ClaimsArg = Annotated[
-    list[str] | None,
-    typer.Argument(
-        help="Claims such as '7020/7654 = 91.72%', or a claims CSV file (- for stdin). "
-        "Omitted: the claims of the bundled Guangzhou article.",
-        show_default=False,
-        metavar="CLAIM|FILE",
-    ),
-]
+#: Inline claims and claims files (a list), one file or claim (a str), a path, a DataFrame of
+#: claims, or None for the bundled claims.
+Claims: TypeAlias = (
+    "Sequence[str | os.PathLike[str]] | str | os.PathLike[str] | pd.DataFrame | None"
+)
 
 Row = dict[Any, Any]
 
 COLUMNS = ["label", "kind", "computed", "low", "high", "stated", "status", "hint"]
+TITLE = "Claims"
+#: Decimal places of the table views (the command line's ``--decimals`` default).
+DECIMALS = 4
+
+_FILE_NAME = re.compile(r"\.(csv|tsv|txt|tab)$", re.IGNORECASE)
 
 
-@app.command()
-def verify(
-    claims: ClaimsArg = None,
-    fmt: FormatOpt = Format.AUTO,
-    output: OutputOpt = None,
-    decimals: DecimalsOpt = 4,
-    col: ColOpt = None,
-    filters: FilterOpt = None,
-    encoding: EncodingOpt = None,
-    excel: ExcelOpt = False,
-) -> None:
+def run(
+    claims: Claims = None,
+    *,
+    columns: Mapping[str, str] | None = None,
+    filters: Filters = None,
+    encoding: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Result:
     """Check published figures against their own inputs, allowing for rounding.
 
-    \b
-    Claims (quote each one; full-width characters and → are fine):
-      A / B = N%          ratio: A ÷ B in percent      7020/7654 = 91.72%
-      A -> B = ±N%        relative change              25 -> 15 = -40%
-      A -> B = ±Npp       change in points             1.48% -> 1.9% = +0.42pp
-      A -> B = xN         multiple (×N, N倍)           100 -> 400 = x4
-      A -> B = 翻N番      doubled N times (×2^N)       100 -> 400 = 翻两番
-      A -> B = 增长N倍    N times more: ×(N+1)         100 -> 300 = 增长两倍
-      LABEL: CLAIM        names the claim in the output
-    ~55 (or 约55) marks an approximate input.
+    ``claims`` is one of:
 
-    A number with decimals stands for every value that rounds to it (112.4 is 112.35 to
-    112.45); an integer is exact unless marked ~. The stated figure stands for what rounds
-    half-up to it (−40% is −40.5 to −39.5). A claim passes when inputs within their
-    intervals give a value within the stated interval. A claims file has columns label,
-    kind (ratio, change, pp_change, multiple, doublings), numerator/denominator or from/to,
-    stated, optional decimals; a claim whose inputs are missing is unverifiable. Exit 1 when
-    any claim fails (after writing the table), 0 otherwise.
+    - a list: each item is read as the command line reads its arguments, in order: a str
+      with ``=`` is an inline claim (``"7020/7654 = 91.72%"``, ``"labs: 25 -> 15 = -40%"``),
+      any other str or an ``os.PathLike`` names a claims file (``"-"`` for stdin);
+    - a single str: a claims file when it is ``"-"``, names an existing file or ends in
+      ``.csv``, ``.tsv``, ``.txt`` or ``.tab``; otherwise one inline claim;
+    - an ``os.PathLike``: a claims file;
+    - a pandas DataFrame with the columns of a claims file (label, kind, numerator/denominator
+      or from/to, stated, optional decimals; the same aliases). The precision of a figure is
+      read from how it is written, so give the inputs and stated figures as text
+      (``"91.70%"``); a number cell is read as Python writes it (``91.72``; a whole float such
+      as ``7020.0`` as the count ``7020``);
+    - None or an empty list: the claims of the bundled dataset.
+
+    ``columns`` (``{canonical: actual}``, ``--col``), ``filters`` (``{column: value or
+    [values]}``, ``--filter``) and ``encoding`` apply to the claims files, the DataFrame and
+    the bundled claims. The frame has the columns label, kind, computed, low, high, stated,
+    status (pass, fail, unverifiable) and hint; ``failure`` is set when a claim fails (the
+    command line writes the table, then exits 1 with it).
     """
-    with reported_errors():
-        parsed, inputs, source = gather(claims or [], col=col, filters=filters, encoding=encoding)
-        result = compute(parsed)
-        write_output(
-            result,
-            fmt,
-            output,
-            RenderOptions(decimals=decimals, title="Claims", caption=caption(source), excel=excel),
-            inputs=inputs,
+    parsed, source = gather(
+        claims, columns=columns, filters=filters, encoding=encoding, progress=progress
+    )
+    frame = compute(parsed)
+    unverifiable = int(frame["status"].eq("unverifiable").sum())
+    if unverifiable:
+        note(f"{unverifiable} claim(s) unverifiable: their inputs are not given")
+    return Result(
+        frame,
+        title=TITLE,
+        caption=caption(source),
+        decimals=DECIMALS,
+        failure=failure(frame),
+    )
+
+
+def arguments(claims: Claims) -> list[tuple[str, Any]]:
+    """``claims`` as ``(what, item)`` pairs in order: ``("claim", text)``, ``("file", path)``
+    or ``("frame", DataFrame)``; no pairs for the bundled claims."""
+    if claims is None:
+        return []
+    if isinstance(claims, os.PathLike):
+        return [("file", claims)]
+    if isinstance(claims, str):
+        clearly_a_file = claims == "-" or Path(claims).exists() or _FILE_NAME.search(claims)
+        return [("file" if clearly_a_file else "claim", claims)]
+    if type(claims).__name__ == "DataFrame":
+        return [("frame", claims)]
+    if not isinstance(claims, list | tuple):
+        raise UsageError(
+            "claims are a list of claims and files, a path, a pandas DataFrame or None, "
+            f"not {type(claims).__name__}"
         )
-        check_failures(result)
+    from jdcli.loading.claims import looks_like_claim
+
+    found: list[tuple[str, Any]] = []
+    for item in claims:
+        if isinstance(item, os.PathLike):
+            found.append(("file", item))
+        elif isinstance(item, str):
+            found.append(("claim" if looks_like_claim(item) else "file", item))
+        else:
+            raise UsageError(f"a claim or a file name is a str, not {type(item).__name__}")
+    return found
+
+
+def input_paths(claims: Claims) -> list[Path | None]:
+    """The files ``run(claims)`` reads (None for stdin), which ``-o`` must not overwrite."""
+    found = arguments(claims)
+    if not found:
+        from jdcli.datasets import default_resource
+
+        return [default_resource("verify").path]
+    return [None if str(item) == "-" else Path(item) for what, item in found if what == "file"]
 
 
 def gather(
-    arguments: list[str],
+    claims: Claims,
     *,
-    col: list[str] | None = None,
-    filters: list[str] | None = None,
+    columns: Mapping[str, str] | None = None,
+    filters: Filters = None,
     encoding: str | None = None,
-) -> tuple[list[Claim], list[Path | None], str]:
-    """The claims of the arguments (inline claims and files, in order; none: the bundled
-    claims), the files read, and a source line for the caption."""
-    from jdcli.loading.claims import claims_from_file, looks_like_claim, parse_claim
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[Claim], str]:
+    """The claims (inline claims, files and frames in order; none: the bundled claims) and a
+    source line for the caption."""
+    from jdcli.analyses.inputs import load_source
+    from jdcli.loading.claims import claims_from_file, parse_claim
     from jdcli.loading.schemas import CLAIMS
 
-    if not arguments:
-        loaded = load_input(None, CLAIMS, "verify", col=col, filters=filters, encoding=encoding)
-        return claims_from_file(loaded), [loaded.path], loaded.name
-    claims: list[Claim] = []
-    inputs: list[Path | None] = []
+    options: dict[str, Any] = {"columns": columns, "filters": filters, "encoding": encoding}
+    found = arguments(claims)
+    if not found:
+        loaded = load_source(None, CLAIMS, "verify", **options)
+        return claims_from_file(loaded), loaded.name
+    parsed: list[Claim] = []
     sources: list[str] = []
-    for argument in arguments:
-        if looks_like_claim(argument):
-            claims.append(parse_claim(argument))
+    for what, item in found:
+        if what == "claim":
+            parsed.append(parse_claim(item))
             if "command line" not in sources:
                 sources.append("command line")
             continue
-        check_file_argument(argument)
-        loaded = load_input(argument, CLAIMS, "verify", col=col, filters=filters, encoding=encoding)
-        claims.extend(claims_from_file(loaded))
-        inputs.append(loaded.path)
+        if what == "frame":
+            loaded = load_source(_as_text(item), CLAIMS, "verify", **options)
+            parsed.extend(claims_from_file(loaded, place="row"))
+        else:
+            if isinstance(item, str):
+                check_file_argument(item)
+            loaded = load_source(item, CLAIMS, "verify", progress=progress, **options)
+            parsed.extend(claims_from_file(loaded))
         sources.append(loaded.name)
-    return claims, inputs, ", ".join(sources)
+    return parsed, ", ".join(sources)
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Number columns as text, as Python writes the numbers (``91.72``; a whole float such as
+    ``7020.0`` as ``7020``), since a claim's precision is read from its written figures."""
+    import pandas as pd
+
+    def text(value: object) -> object:
+        if pd.isna(value):  # type: ignore[call-overload]
+            return None
+        number = float(str(value))
+        if number.is_integer() and abs(number) < 2**53:
+            return str(int(number))
+        return f"{Decimal(repr(number)):f}"
+
+    out = frame.copy()
+    for name, values in frame.items():
+        numeric = pd.api.types.is_numeric_dtype(values.dtype)
+        if numeric and not pd.api.types.is_bool_dtype(values.dtype):
+            out[name] = values.astype(object).map(text)
+    return out
 
 
 def check_file_argument(argument: str) -> None:
@@ -134,7 +199,7 @@ def check_file_argument(argument: str) -> None:
     if (
         re.search(r"\d", argument)
         and re.search(r"->|→|/|%|倍|番", argument)
-        and not re.search(r"\.(csv|tsv|txt|tab)$", argument, re.IGNORECASE)
+        and not _FILE_NAME.search(argument)
     ):
         raise UsageError(
             f"{argument!r} is neither a file nor a claim (a claim needs '=' before the stated "
@@ -161,15 +226,13 @@ def caption(source: str) -> str:
     )
 
 
-def check_failures(result: pd.DataFrame) -> None:
-    """A note about unverifiable claims; CheckFailed when any claim fails."""
-    unverifiable = int(result["status"].eq("unverifiable").sum())
-    if unverifiable:
-        note(f"{unverifiable} claim(s) unverifiable: their inputs are not given")
-    failed = result.loc[result["status"].eq("fail"), "label"].tolist()
-    if failed:
-        shown = "; ".join(failed[:5]) + (f" and {len(failed) - 5} more" if len(failed) > 5 else "")
-        raise CheckFailed(f"{len(failed)} of {len(result)} claim(s) fail: {shown}")
+def failure(checked: pd.DataFrame) -> str | None:
+    """How many claims fail, and which (the first five); None when none fails."""
+    failed = checked.loc[checked["status"].eq("fail"), "label"].tolist()
+    if not failed:
+        return None
+    shown = "; ".join(failed[:5]) + (f" and {len(failed) - 5} more" if len(failed) > 5 else "")
+    return f"{len(failed)} of {len(checked)} claim(s) fail: {shown}"
 
 
 # ---------------------------------------------------------------- hints
