@@ -317,7 +317,7 @@ def _comparable_change(
 
 def verify_section(resource: Resource, label: str, decimals: int) -> tuple[Section, pd.DataFrame]:
     """The claims table and how many claims pass, fail or cannot be checked."""
-    from jdcli.cli.verify import caption, compute
+    from jdcli.analyses.verify import caption, compute
     from jdcli.loading import load
     from jdcli.loading.claims import claims_from_file
     from jdcli.loading.schemas import CLAIMS

@@ -220,13 +220,14 @@ _STATED_KIND = {
 }
 
 
-def claims_from_file(loaded: Loaded) -> list[Claim]:
-    """The rows of a claims file as Claims; a bad value names its file, line and column."""
+def claims_from_file(loaded: Loaded, *, place: str = "line") -> list[Claim]:
+    """The rows of a claims file as Claims; a bad value names its file, line and column
+    (``place="row"`` for a DataFrame, whose index labels are rows, not file lines)."""
     frame = loaded.frame
     headers = loaded.headers
     claims = []
     for line, row in frame.iterrows():
-        where = f"{loaded.name} line {line}"
+        where = f"{loaded.name} {place} {line}"
 
         def cell(name: str, row: pd.Series = row) -> str:
             value = row.get(name)
@@ -264,7 +265,7 @@ def claims_from_file(loaded: Loaded) -> list[Claim]:
         )
         claims.append(
             Claim(
-                label=cell("label") or f"line {line}",
+                label=cell("label") or f"{place} {line}",
                 kind=kind,
                 a=a,
                 b=b,
