@@ -124,3 +124,57 @@ def test_metrics_import_only_pandas_numpy_and_metrics() -> None:
             if top in ("jdcli",):
                 assert name.startswith("jdcli.metrics"), f"{path.name} imports {name}"
             assert top not in ("sys", "typer", "rich", "click"), f"{path.name} imports {name}"
+
+
+COMMANDS = ("occupancy", "trends", "staffing", "verify", "report", "datasets")
+
+
+def test_no_command_module_imports_another() -> None:
+    for command in COMMANDS:
+        imported = _imports(SRC / "cli" / f"{command}.py")
+        others = {
+            name
+            for name in imported
+            for other in COMMANDS
+            if other != command and name.startswith(f"jdcli.cli.{other}")
+        }
+        assert not others, f"cli/{command}.py imports {sorted(others)}"
+
+
+def test_command_modules_are_short() -> None:
+    for command in COMMANDS:
+        lines = (SRC / "cli" / f"{command}.py").read_text(encoding="utf-8").count("\n")
+        assert lines <= 250, f"cli/{command}.py has {lines} lines"
+
+
+def test_every_api_function_runs_without_a_face() -> None:
+    code = """
+import sys, jdcli
+jdcli.occupancy(); jdcli.trends(); jdcli.staffing(); jdcli.report()
+r = jdcli.verify(['7020/7654 = 91.72%'])
+print(r.frame['status'].tolist())
+print(sorted(m for m in ('typer', 'rich', 'click') if m in sys.modules))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == ["['pass']", "[]"]
+    assert out.stderr == ""
+
+
+def test_report_gives_sections_and_key_figures() -> None:
+    result = jdcli.report("guangzhou-2018")
+    assert [s.title for s in result.sections] == [
+        "Occupancy",
+        "Trends",
+        "Staffing",
+        "Claims checked",
+    ]
+    assert result.key_figures is not None
+    occupancy = result.key_figures.loc[result.key_figures["section"].eq("occupancy")]
+    assert occupancy["value"].iloc[0] == pytest.approx(7020 / 7654 * 100)
+    assert_frame_equal(result.sections[0].frame, jdcli.occupancy().frame)
+
+
+def test_report_of_a_missing_package_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(jdcli.UsageError, match="no such folder and no bundled dataset"):
+        jdcli.report("no-such-package")
+    assert capsys.readouterr() == ("", "")

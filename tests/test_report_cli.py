@@ -81,7 +81,7 @@ def test_partial_package_json(invoke) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_missing_command_module_is_skipped(invoke, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    from jdcli.cli import report
+    from jdcli.analyses import report
 
     monkeypatch.setattr(report, "BUILDERS", {"occupancy": report.BUILDERS["occupancy"]})
     result = invoke(["report", "-f", "json"])

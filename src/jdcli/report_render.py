@@ -1,14 +1,14 @@
 """The one-page report: a headline panel and one table per section, as a table, Markdown or JSON.
 
-The report's structure (``Report``, ``Section``) lives here with its renderers; the CLI builds
-it from each command's compute functions. A report has no CSV form: it is several tables.
+The report's structure (``Report``, ``Section``) lives in :mod:`jdcli.report_model`;
+:mod:`jdcli.analyses.report` builds it from each command's analysis. A report has no CSV form:
+it is several tables.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
 from jdcli.formatting import format_number
@@ -22,57 +22,12 @@ from jdcli.render import (
     to_markdown,
     to_table,
 )
+from jdcli.report_model import Report
 
 if TYPE_CHECKING:
     import pandas as pd
 
-#: Columns of the headline panel, in order.
-HEADLINE_COLUMNS = (
-    "section",
-    "figure",
-    "period",
-    "value",
-    "unit",
-    "change",
-    "change_unit",
-    "direction",
-    "note",
-)
-
 ARROWS = {"up": "↑ up", "down": "↓ down", "flat": "→ flat"}
-
-
-@dataclass(frozen=True)
-class Section:
-    """One section: its table and definition line, or the reason it was skipped.
-
-    ``frame`` is the command's result (JSON writes it as the machine formats do);
-    ``people``, when given, is the command's own view of it for people (tables and Markdown).
-    """
-
-    key: str
-    title: str
-    frame: pd.DataFrame | None
-    caption: str
-    decimals: int = 2
-    skipped: str = ""
-    people: pd.DataFrame | None = None
-
-    @property
-    def shown(self) -> pd.DataFrame | None:
-        """What tables and Markdown show."""
-        return self.frame if self.people is None else self.people
-
-
-@dataclass(frozen=True)
-class Report:
-    """The whole report: what it covers, the key figures, then the sections in order."""
-
-    title: str
-    dataset: str
-    source: str
-    headline: pd.DataFrame
-    sections: tuple[Section, ...] = field(default_factory=tuple)
 
 
 # ---------------------------------------------------------------- headline for people
