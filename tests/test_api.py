@@ -178,3 +178,17 @@ def test_report_of_a_missing_package_is_a_usage_error(capsys: pytest.CaptureFixt
     with pytest.raises(jdcli.UsageError, match="no such folder and no bundled dataset"):
         jdcli.report("no-such-package")
     assert capsys.readouterr() == ("", "")
+
+
+def test_a_dataframe_with_whole_numbers_reads_as_a_file_would(tmp_path: Path) -> None:
+    data = pd.DataFrame(
+        {"年份": [2016, 2017, 2016, 2017], "地区": ["a", "a", "b", "b"], "value": [10, 12, 5, 4.5]}
+    )
+    path = tmp_path / "t.csv"
+    data.to_csv(path, index=False)
+    from_frame = jdcli.trends(data, by=["地区"], columns={"period": "年份"})
+    from_file = jdcli.trends(path, by=["地区"], columns={"period": "年份"})
+    assert from_frame.frame["period"].tolist() == ["2016", "2017", "2016", "2017"]
+    assert_frame_equal(
+        from_frame.frame.reset_index(drop=True), from_file.frame.reset_index(drop=True)
+    )

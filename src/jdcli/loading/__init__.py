@@ -110,7 +110,15 @@ def load_frame(
         if pd.api.types.is_bool_dtype(values.dtype):
             raw[header] = values.astype("str")
         elif pd.api.types.is_numeric_dtype(values.dtype):
-            raw[header] = values.astype("float64")
+            numbers = values.astype("float64")
+            known = numbers.dropna()
+            if len(known) and bool((known == known.round()).all()) and known.abs().max() < 2**53:
+                # Whole numbers are written as a file would hold them, so a year (2016) is a
+                # period label and a count is parsed by the usual rules to the same value.
+                whole = numbers.astype("Int64").astype("str")
+                raw[header] = whole.where(numbers.notna(), None).astype("str")
+            else:
+                raw[header] = numbers
         else:
             text = values.astype("str").where(values.notna(), None)
             raw[header] = text.astype("str")
