@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from jdcli.analyses.coverage import note_coverage
 from jdcli.analyses.inputs import Filters, Source, load_source, resolve_names
-from jdcli.analyses.totals import place_reported, relabel_reported, set_aside_totals
+from jdcli.analyses.totals import set_aside_totals, with_reported
 from jdcli.errors import UsageError
 from jdcli.notes import warn
 from jdcli.result import Result
@@ -198,17 +198,15 @@ def compute(
             rows, by_keys, unit=unit, period=period, instant=instant, total=with_total, bands=bands
         )
 
-    result = table(frame, total, main=True)
-    if not bool(matches.all()) and keys:
-        # Every published total of a period where one differs, rolled up as the rows are.
-        by_keys = [k for k in keys if k != "period"]
-        differ = table(relabel_reported(published.loc[~matches], by_keys, unit, labels), False)
-        reported = differ
-        if "period" in differ.columns:
-            reported = table(relabel_reported(published, by_keys, unit, labels), False)
-            reported = reported.loc[reported["period"].isin(differ["period"])]
-        result = place_reported(result, reported, by_keys)
-    return result
+    return with_reported(
+        table(frame, total, main=True),
+        lambda rows: table(rows, False),
+        published,
+        matches,
+        keys=[k for k in keys if k != "period"],
+        unit=unit,
+        labels=labels,
+    )
 
 
 def compute_streamed(

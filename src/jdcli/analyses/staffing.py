@@ -36,7 +36,7 @@ from jdcli.analyses.staffing_spec import (
     schema,
 )
 from jdcli.analyses.staffing_views import bundled_view, compute_parts, key_figures
-from jdcli.analyses.totals import place_reported, relabel_reported, set_aside_totals
+from jdcli.analyses.totals import set_aside_totals, with_reported
 from jdcli.errors import UsageError
 from jdcli.notes import note, warn
 from jdcli.result import Result
@@ -272,14 +272,17 @@ def compute(
         )
 
     result = table(frame, total)
-    if base_loaded is None and not bool(matches.all()) and keys:
-        differ = table(relabel_reported(published.loc[~matches], keys, unit, labels), False)
-        reported = differ
-        if "period" in differ.columns:
-            reported = table(relabel_reported(published, keys, unit, labels), False)
-            reported = reported.loc[reported["period"].isin(differ["period"])]
-        result = place_reported(result, reported, keys)
-    return result
+    if base_loaded is not None:
+        return result  # the published totals of two files are checked, not shown
+    return with_reported(
+        result,
+        lambda rows: table(rows, False),
+        published,
+        matches,
+        keys=keys,
+        unit=unit,
+        labels=labels,
+    )
 
 
 def default_keys(frame: pd.DataFrame) -> list[str]:
