@@ -100,7 +100,9 @@ def arguments(claims: Claims) -> list[tuple[str, Any]]:
     if isinstance(claims, str):
         clearly_a_file = claims == "-" or Path(claims).exists() or _FILE_NAME.search(claims)
         return [("file" if clearly_a_file else "claim", claims)]
-    if type(claims).__name__ == "DataFrame":
+    import pandas as pd
+
+    if isinstance(claims, pd.DataFrame):
         return [("frame", claims)]
     if not isinstance(claims, list | tuple):
         raise UsageError(
