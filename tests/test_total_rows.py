@@ -407,3 +407,16 @@ def test_a_correct_total_row_changes_no_figure(
         assert checked.exit_code == plain.exit_code == 0
         assert checked.stdout == plain.stdout
         assert "Warning" not in checked.stderr.replace(plain.stderr, "")
+
+
+@pytest.mark.parametrize(
+    ("labels", "freq", "expected"),
+    [
+        (["2018-01", "2018-02", "2018-05"], "month", ["2018-03", "2018-04"]),
+        (["2018Q1", "2018Q3"], "quarter", ["2018Q2"]),
+        (["2016", "2018"], "year", ["2017"]),
+        (["2018-01", "2018-02"], "month", []),
+    ],
+)
+def test_missing_periods_of_a_rollup(labels: list[str], freq: str, expected: list[str]) -> None:
+    assert missing_periods(pd.Series(labels, dtype="str"), freq) == expected

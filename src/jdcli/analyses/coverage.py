@@ -43,7 +43,7 @@ def note_coverage(
                 f"{name}: totals cover different units: {'; '.join(parts)}{more}; "
                 "compare such totals with care (units column)"
             )
-    absent = missing_periods(rows[period])
+    absent = missing_periods(rows[period], freq)
     if absent:
         more = f" and {len(absent) - SHOWN} more" if len(absent) > SHOWN else ""
         note(

@@ -29,26 +29,38 @@ def missing_units(rows: pd.DataFrame, unit: Sequence[str], period: str) -> pd.Da
     columns = ["period", "units", "of", "missing"]
     if rows.empty or not unit:
         return pd.DataFrame({c: [] for c in columns})
-    names = unit_names(rows, unit)
-    pairs = pd.DataFrame({"period": rows[period].to_numpy(), "unit": names.to_numpy()})
-    pairs = pairs.drop_duplicates()
-    everyone = pd.unique(pairs["unit"])
-    present = pairs.groupby("period", sort=False)["unit"].agg(set)
-    found = []
-    for label, units in present.items():  # one row per period: a handful
-        if len(units) < len(everyone):
-            gone = [u for u in everyone if u not in units]
-            found.append((label, len(units), len(everyone), gone))
-    return pd.DataFrame(found, columns=columns)
+    unit_code, units = pd.factorize(unit_names(rows, unit))
+    period_code, periods = pd.factorize(rows[period])
+    # A period × unit table of presence: periods and units are each far fewer than rows.
+    present = np.zeros((len(periods), len(units)), dtype=bool)
+    present[period_code, unit_code] = True
+    counts = present.sum(axis=1)
+    gaps = np.flatnonzero(counts < len(units))
+    names = np.asarray(units, dtype=object)
+    return pd.DataFrame(
+        {
+            "period": [periods[g] for g in gaps],
+            "units": counts[gaps].astype("int64"),
+            "of": len(units),
+            "missing": [names[~present[g]].tolist() for g in gaps],
+        },
+        columns=columns,
+    )
 
 
-def missing_periods(labels: pd.Series) -> list[str]:
+def missing_periods(labels: pd.Series, freq: str | None = None) -> list[str]:
     """Periods inside the span of ``labels`` (years, halves, quarters or months of one
     frequency) that have no label at all; for dates, the months without one when no month has
-    two (a monthly census); empty for other dates, unreadable or mixed labels."""
+    two (a monthly census); empty for other dates, unreadable or mixed labels. With ``freq``
+    (month, quarter, year) the labels are those of ``occupancy.period_labels``."""
     distinct = pd.Series(pd.unique(labels.dropna().astype("str")), dtype="str")
     if len(distinct) < 2:
         return []
+    if freq is not None:
+        code = {"month": "M", "quarter": "Q", "year": "Y"}[freq]
+        have = pd.PeriodIndex(distinct.tolist(), freq=code)
+        span = pd.period_range(have.min(), have.max(), freq=code)
+        return [str(p) for p in span.difference(have)]
     try:
         ordinal, freqs = parse_periods(distinct)
     except (PeriodError, ValueError):
