@@ -39,7 +39,7 @@ def missing_units(rows: pd.DataFrame, unit: Sequence[str], period: str) -> pd.Da
     names = np.asarray(units, dtype=object)
     return pd.DataFrame(
         {
-            "period": [periods[g] for g in gaps],
+            "period": np.asarray(periods, dtype=object)[gaps].tolist(),
             "units": counts[gaps].astype("int64"),
             "of": len(units),
             "missing": [names[~present[g]].tolist() for g in gaps],
@@ -58,9 +58,9 @@ def missing_periods(labels: pd.Series, freq: str | None = None) -> list[str]:
         return []
     if freq is not None:
         code = {"month": "M", "quarter": "Q", "year": "Y"}[freq]
-        have = pd.PeriodIndex(distinct.tolist(), freq=code)
-        span = pd.period_range(have.min(), have.max(), freq=code)
-        return [str(p) for p in span.difference(have)]
+        known = pd.PeriodIndex(distinct.tolist(), freq=code)
+        span = pd.period_range(known.min(), known.max(), freq=code)
+        return [str(p) for p in span.difference(known)]
     try:
         ordinal, freqs = parse_periods(distinct)
     except (PeriodError, ValueError):
