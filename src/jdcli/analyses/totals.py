@@ -174,7 +174,7 @@ def place_reported(result: pd.DataFrame, reported: pd.DataFrame, keys: list[str]
         combined["_at"] = order.get_indexer(combined["period"])
         combined = combined.sort_values(["_at", "_rank"], kind="stable").drop(columns="_at")
     flag = pd.Series(pd.NA, index=combined.index, dtype="str")
-    flag = flag.where(combined["_rank"].eq(0), "published total ≠ sum of rows")
+    flag = flag.where(combined["_rank"].eq(0), "published ≠ sum")
     return combined.drop(columns="_rank").assign(flag=flag).reset_index(drop=True)
 
 
