@@ -209,7 +209,7 @@ def test_bare_danwei_is_not_a_facility(tmp_path: Path) -> None:
         ('a,b\n1,"2\n3,4\n', "line 2: unterminated quote"),
         ('a,b\n1,2\n3,"4\n', "line 3: unterminated quote"),
         ("a,A\n1,2\n", "line 1: duplicate column 'A'"),
-        ("a,,c\n1,2,3\n", "line 1: column 2 has an empty header"),
+        ("a,,c,column_2\n1,2,3,4\n", "line 1: duplicate column 'column_2'"),
     ],
 )
 def test_structure_errors(tmp_path: Path, text: str, message: str) -> None:

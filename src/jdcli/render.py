@@ -32,9 +32,14 @@ class Format(StrEnum):
     JSON = "json"
     JSONL = "jsonl"
     MARKDOWN = "markdown"
+    XLSX = "xlsx"
 
 
-MACHINE_FORMATS = frozenset({Format.CSV, Format.TSV, Format.JSON, Format.JSONL})
+#: Formats written from the frame's own values (no rounding, no labels for people): a
+#: command gives them its machine frame.
+MACHINE_FORMATS = frozenset({Format.CSV, Format.TSV, Format.JSON, Format.JSONL, Format.XLSX})
+#: Formats written as bytes (to the binary buffer under the stream they are given).
+BINARY_FORMATS = frozenset({Format.XLSX})
 
 EXTENSIONS: dict[str, Format] = {
     ".csv": Format.CSV,
@@ -46,6 +51,7 @@ EXTENSIONS: dict[str, Format] = {
     ".md": Format.MARKDOWN,
     ".markdown": Format.MARKDOWN,
     ".txt": Format.TABLE,
+    ".xlsx": Format.XLSX,
 }
 
 
@@ -759,6 +765,13 @@ def to_table(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> Non
     console.print(table)
 
 
+def to_xlsx(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> None:
+    """An Excel workbook, written as bytes to the stream's binary buffer (``render_xlsx``)."""
+    from jdcli.render_xlsx import to_xlsx as write_xlsx
+
+    write_xlsx(frame, stream, options)
+
+
 Renderer = Callable[["pd.DataFrame", TextIO, RenderOptions], None]
 
 RENDERERS: dict[Format, Renderer] = {
@@ -768,6 +781,7 @@ RENDERERS: dict[Format, Renderer] = {
     Format.JSON: to_json,
     Format.JSONL: to_jsonl,
     Format.MARKDOWN: to_markdown,
+    Format.XLSX: to_xlsx,
 }
 
 

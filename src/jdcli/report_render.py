@@ -1,4 +1,5 @@
-"""The one-page report: a headline panel and one table per section, as a table, Markdown or JSON.
+"""The one-page report: a headline panel and one table per section, as a table, Markdown, JSON
+or an Excel workbook (a sheet of key figures, then a sheet per section).
 
 The report's structure (``Report``, ``Section``) lives in :mod:`jdcli.report_model`;
 :mod:`jdcli.analyses.report` builds it from each command's analysis. A report has no CSV form:
@@ -157,6 +158,35 @@ def to_json_report(report: Report, stream: TextIO, decimals: int) -> None:
     stream.write("\n")
 
 
+def to_xlsx_report(report: Report, stream: TextIO, decimals: int) -> None:
+    """An Excel workbook, as bytes to the stream's binary buffer: a "Key figures" sheet (the
+    headline, then what the report covers and the sections skipped), then one sheet per
+    section shown (its table, then its title and definition). Values are the machine
+    frames' numbers; a key figure in % or pp is a percent or points cell."""
+    from jdcli.render_xlsx import Sheet, table_lines, write_workbook
+
+    headline = report.headline
+    about = [report.title, f"Dataset {report.dataset}. Source: {report.source}"]
+    about += [
+        f"{section.title}: skipped ({section.skipped})"
+        for section in report.sections
+        if section.frame is None
+    ]
+    units = {
+        column: ["" if _missing(u) else str(u) for u in headline[unit_column].tolist()]
+        for column, unit_column in (("value", "unit"), ("change", "change_unit"))
+        if column in headline.columns and unit_column in headline.columns
+    }
+    sheets = [Sheet("Key figures", headline, lines=about, decimals=decimals, row_units=units)]
+    for section in report.sections:
+        if section.frame is None:
+            continue
+        options = RenderOptions(title=section.title, caption=section.caption)
+        lines = table_lines(options, [str(c) for c in section.frame.columns])
+        sheets.append(Sheet(section.title, section.frame, lines=lines, decimals=section.decimals))
+    write_workbook(sheets, stream)
+
+
 def _md(text: str) -> str:
     return safe_text(text).replace("|", "\\|").replace("\n", " ")
 
@@ -167,6 +197,7 @@ REPORT_RENDERERS: dict[Format, ReportRenderer] = {
     Format.TABLE: to_table_report,
     Format.MARKDOWN: to_markdown_report,
     Format.JSON: to_json_report,
+    Format.XLSX: to_xlsx_report,
 }
 
 

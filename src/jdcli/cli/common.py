@@ -14,7 +14,15 @@ import typer
 
 from jdcli.analyses.inputs import resolve_names as resolve_names  # for the command modules
 from jdcli.errors import ExitCode, JdcliError, UsageError
-from jdcli.render import EXTENSIONS, Format, RenderOptions, emit, resolve_format, safe_text
+from jdcli.render import (
+    BINARY_FORMATS,
+    EXTENSIONS,
+    Format,
+    RenderOptions,
+    emit,
+    resolve_format,
+    safe_text,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,7 +46,7 @@ FormatOpt = Annotated[
         "--format",
         "-f",
         help="Output format: auto (a table on a terminal, CSV otherwise), table, csv, tsv, "
-        "json, jsonl, markdown.",
+        "json, jsonl, markdown, xlsx (an Excel workbook: with -o, or piped).",
         case_sensitive=False,
     ),
 ]
@@ -315,7 +323,8 @@ def output_format(
     formats: str = "",
 ) -> Format:
     """The format to write: explicit, from ``-o``'s extension, or ``auto`` against stdout
-    (a table on a terminal, ``piped`` otherwise). ``formats`` names the choices in the hint."""
+    (a table on a terminal, ``piped`` otherwise). ``formats`` names the choices in the hint.
+    A binary format (xlsx) to stdout on a terminal is a usage error."""
     if output is not None and fmt is Format.AUTO:
         found = EXTENSIONS.get(output.suffix.lower())
         if found is None:
@@ -324,7 +333,17 @@ def output_format(
                 f"add --format{' ' + formats if formats else ''}"
             )
         return found
+    if output is None and fmt in BINARY_FORMATS and _is_terminal(sys.stdout):
+        raise UsageError(
+            f"--format {fmt.value} writes a binary file, not text for a terminal; "
+            f"add -o FILE.{fmt.value} (or redirect stdout to a file)"
+        )
     return resolve_format(fmt, sys.stdout, piped) if output is None else fmt
+
+
+def _is_terminal(stream: Any) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty is not None and isatty())
 
 
 def write_output(
@@ -345,7 +364,9 @@ def write_output(
 
 
 def write_atomically(output: Path, render: Any, *, inputs: Sequence[Path | None] = ()) -> None:
-    """Call ``render(stream)`` on a temporary file next to ``output``, then rename it into place."""
+    """Call ``render(stream)`` on a temporary file next to ``output``, then rename it into place.
+
+    ``stream`` is UTF-8 text; a binary format (xlsx) writes bytes to its ``buffer``."""
     for source in inputs:
         if source is not None and output.exists() and _same_file(output, source):
             raise UsageError(f"-o {output}: refusing to overwrite the input file")

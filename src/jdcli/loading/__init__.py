@@ -1,7 +1,8 @@
 """Read a file or stdin into a typed DataFrame, or fail with an error the user can act on.
 
-``load`` is the one entry point every command uses: it reads and decodes the bytes, parses
-the CSV strictly, maps headers to canonical columns, applies ``--filter`` and parses numbers.
+``load`` is the one entry point every command uses: it reads and decodes the bytes, finds
+the table (a title above the header, notes below it), parses the CSV strictly, maps headers
+to canonical columns, applies ``--filter`` and parses numbers.
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ class Loaded:
     encoding: str
     headers: dict[str, str]  # canonical name -> header as written in the file
     required: tuple[str, ...]
+    title: str | None = None  # the title above the header, if the file has one
+    unit_line: str | None = None  # a unit line above the header (``单位：张、人``), not applied
+    notes_text: str | None = None  # note lines after the table, one per line
 
     @property
     def units(self) -> dict[str, str]:
@@ -70,19 +74,90 @@ def load(
     name: str | None = None,
     delimiter: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    skip: int | None = None,
+    header_row: int | None = None,
+    header_rows: int = 1,
 ) -> Loaded:
     """Load ``location`` (a path or ``-`` for stdin) against ``schema``.
 
+    The header is found by itself: title, unit and blank lines above it and note lines
+    after the table are left out (kept as ``title``, ``unit_line`` and ``notes_text``), and
+    one note says what was decided. ``skip`` (lines before the header) or ``header_row``
+    (its line, 1-based) say where it is instead; ``header_rows=2`` joins it with the next
+    line (``床位`` over ``核定`` → ``床位-核定``). A first column without a header (row names,
+    an index) is left out unless ``col_map`` names it (``column_1``). Line numbers in errors
+    and in the frame's index are the file's.
     ``progress(done, total)``, when given, is told how many bytes have been parsed.
     """
+    from jdcli.loading.region import find_table
+
     source = read_source(location, encoding)
     if name is not None:
         source = source.renamed(name)
-    numeric = _numeric_headers(source, schema, col_map or {}, filters or {}, delimiter)
-    raw = parse_table(source, delimiter, numeric, progress)
+    table = find_table(source, delimiter, skip=skip, header_row=header_row, header_rows=header_rows)
     name, path, used = source.name, source.path, source.encoding
-    del source  # the file's bytes: no longer needed, free them before the numbers are parsed
-    return _typed(raw, schema, name, path, used, col_map, filters)
+    text, sep, lines, decided = table.text, table.sep, table.lines, table.decided
+    around = {"title": table.title, "unit_line": table.unit_line, "notes_text": table.notes_text}
+    # The table's text (the file itself when it is plain) is all that is needed now.
+    del source, table
+    numeric = _numeric_headers(text, schema, col_map or {}, filters or {}, sep)
+    try:
+        raw = parse_table(text, sep, numeric, progress, lines)
+    except InputError:
+        _decided(name, decided)  # said before the error, whose line it explains
+        raise
+    del text  # the file's bytes: free them before the numbers are parsed
+    raw = _unnamed_columns(raw, col_map or {}, filters or {}, decided)
+    _decided(name, decided)
+    loaded = _typed(raw, schema, name, path, used, col_map, filters)
+    loaded.title, loaded.unit_line = around["title"], around["unit_line"]
+    loaded.notes_text = around["notes_text"]
+    return loaded
+
+
+def _decided(name: str, parts: Sequence[str]) -> None:
+    """One note saying how the table was found, when anything about it was not plain."""
+    if parts:
+        from jdcli.notes import note
+
+        note(f"{name}: {'; '.join(parts)}")
+
+
+def _unnamed_columns(
+    raw: pd.DataFrame,
+    col_map: Mapping[str, str],
+    filters: Mapping[str, Sequence[str]],
+    decided: list[str],
+) -> pd.DataFrame:
+    """Columns whose header was empty: a first one (row names, an index) dropped unless
+    ``--col`` or ``--filter`` names it; any other kept under its positional name. What was
+    done is added to ``decided``."""
+    from jdcli.loading.table import positional_name
+
+    unnamed: list[int] = raw.attrs.pop("unnamed", [])
+    if not unnamed:
+        return raw
+    named = {v.strip().casefold() for v in col_map.values()}
+    named |= {k.strip().casefold() for k in filters}
+    others = list(unnamed)
+    if unnamed[0] == 1 and positional_name(1) not in named:
+        raw = raw.drop(columns=positional_name(1))
+        others = unnamed[1:]
+        decided.append(
+            "column 1 has no header (row names or an index): it is left out "
+            f"(use it with --col NAME={positional_name(1)})"
+        )
+    if others:
+        names = ", ".join(positional_name(p) for p in others)
+        which = "column" if len(others) == 1 else "columns"
+        positions = _and_list([str(p) for p in others])
+        verb = "has" if len(others) == 1 else "have"
+        decided.append(f"{which} {positions} {verb} no header: read as {names}")
+    return raw
+
+
+def _and_list(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def load_frame(

@@ -65,6 +65,15 @@ class Source:
         data = self._bytes()[:size] if self._text is None else self.text[:size].encode("utf-8")
         return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
+    def size(self) -> int:
+        """The length of the content as read (bytes of a UTF-8 file, else characters)."""
+        return len(self._bytes()) if self._text is None else len(self._text)
+
+    def tail(self, size: int) -> bytes:
+        """The last ``size`` bytes (about) of :meth:`payload`, without copying the rest."""
+        data = self._bytes()[-size:] if self._text is None else self.text[-size:].encode("utf-8")
+        return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
     def payload(self) -> bytes:
         """The content as UTF-8 bytes with ``\\n`` line endings (what the CSV parser reads)."""
         data = self._bytes() if self._text is None else self.text.encode("utf-8")

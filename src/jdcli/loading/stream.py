@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 #: needs several times a chunk's size); much smaller chunks cost time per chunk.
 CHUNK_SIZE = 1 << 23
 _HEAD = 65536
+_TAIL = 16384
 
 
 class NotStreamable(Exception):
@@ -134,16 +135,24 @@ def open_stream(
     *,
     col_map: Mapping[str, str],
     encoding: str | None,
+    skip: int | None = None,
+    header_row: int | None = None,
+    header_rows: int = 1,
 ) -> Stream | None:
     """The file at ``location`` opened for batch reading, or None when it should be read
-    whole (stdin, a named encoding, a header that is not plain, a missing column, a count in
-    a multiple of its unit ...)."""
+    whole (stdin, a named encoding, a header that is not plain or not on the first line,
+    notes after the table, a missing column, a count in a multiple of its unit ...).
+    ``skip``, ``header_row`` and ``header_rows`` are :func:`jdcli.loading.load`'s: any but
+    a header on line 1 alone gives None."""
     import pandas as pd
 
     from jdcli.loading import Loaded, unit_warnings
+    from jdcli.loading.region import plain_table
     from jdcli.loading.table import _check_header, sniff_delimiter
 
     if location is None or location in ("", "-") or encoding is not None:
+        return None
+    if (skip or 0) > 0 or (header_row or 1) != 1 or header_rows != 1:
         return None
     path = Path(location)
     try:
@@ -151,6 +160,9 @@ def open_stream(
             return None
         with path.open("rb") as handle:
             head = handle.read(_HEAD)
+            size = handle.seek(0, 2)
+            handle.seek(max(0, size - _TAIL))
+            tail = handle.read()
     except OSError:
         return None
     if head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -166,6 +178,12 @@ def open_stream(
     if any(c in first_line for c in ('"', "\r", "\x00")):
         return None
     sep = sniff_delimiter(first_line)
+    if len(head) < size:
+        head = head[: head.rfind(b"\n") + 1]
+        tail = tail[tail.find(b"\n") + 1 :]
+    # A title above the header or notes after the table: the whole-file path cuts them off.
+    if not plain_table(head.replace(b"\r", b""), tail.replace(b"\r", b""), sep):
+        return None
     header = [h.strip() for h in first_line.split(sep)]
     try:
         _check_header(location, header)

@@ -9,6 +9,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from jdcli.errors import InputError
@@ -23,12 +24,12 @@ DELIMITERS = (",", "\t", ";", "|")
 
 def sniff_delimiter(header_line: str) -> str:
     """The delimiter that splits the header line into the most fields (comma if none)."""
-    counts = {d: _count_outside_quotes(header_line, d) for d in DELIMITERS}
+    counts = {d: count_outside_quotes(header_line, d) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])
     return best if counts[best] > 0 else ","
 
 
-def _count_outside_quotes(line: str, delimiter: str) -> int:
+def count_outside_quotes(line: str, delimiter: str) -> int:
     count, quoted = 0, False
     for char in line:
         if char == '"':
@@ -57,13 +58,31 @@ def _unclosed_quote_line(text: str) -> int | None:
 Progress = Callable[[int, int], None]
 
 
+@dataclass(frozen=True)
+class Lines:
+    """How the parser's line numbers map to the file's: its line 1 (the header) is
+    ``header``, every later line ``n`` is ``n + shift`` (a title above the header, or a
+    two-row header read as one line, moves them)."""
+
+    header: int = 1
+    shift: int = 0
+
+    def real(self, line: int) -> int:
+        return self.header if line == 1 else line + self.shift
+
+
 def parse_table(
     source: Source,
     delimiter: str | None = None,
     numeric: Mapping[str, bool] | None = None,
     progress: Progress | None = None,
+    lines: Lines | None = None,
 ) -> pd.DataFrame:
-    """All cells as strings, headers stripped; index = line number in the file (header is 1).
+    """All cells as strings, headers stripped; index = line number in the file (header is 1,
+    or as ``lines`` maps it when the text is a table cut out of a file).
+
+    A header cell left empty gets a positional name (``column_2``); the positions so named
+    (1-based) are in ``frame.attrs["unnamed"]``.
 
     ``numeric`` names headers (as written, stripped) whose cells should be numbers, each with
     whether it must be non-negative. When every such cell is a plain number or a missing token,
@@ -77,6 +96,7 @@ def parse_table(
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
+    lines = lines or Lines()
     payload = source.payload()
     if _blank(payload):
         raise InputError(f"{source.name}: the file is empty (no header row)")
@@ -88,7 +108,8 @@ def parse_table(
         opened = unterminated_quote_line(payload.decode("utf-8"), sep)
         if opened is not None:
             raise InputError(
-                f'{source.name} line {opened}: unterminated quote (a " that is never closed)'
+                f"{source.name} line {lines.real(opened)}: "
+                'unterminated quote (a " that is never closed)'
             )
     if numeric:
         # The reader may read a plain file itself: its bytes need not stay in memory meanwhile.
@@ -96,7 +117,7 @@ def parse_table(
         if direct:
             payload = b""  # drop this reference too
         typed = _parse_typed(
-            source, None if direct else payload, first_line, sep, numeric, quoted, progress
+            source, None if direct else payload, first_line, sep, numeric, quoted, progress, lines
         )
         if typed is not None:
             return typed
@@ -130,7 +151,7 @@ def parse_table(
         )
     except pa.ArrowInvalid as exc:
         raise _structure_error(
-            source.name, payload.decode("utf-8"), sep, invalid, str(exc)
+            source.name, payload.decode("utf-8"), sep, invalid, str(exc), lines
         ) from None
     if arrow_table.num_columns and not all(
         pa.types.is_large_string(t) for t in arrow_table.schema.types
@@ -151,14 +172,15 @@ def parse_table(
     # they hold no data, so they are dropped; an unnamed column with values is still an error.
     while len(header) > 1 and header[-1] == "" and bool((frame.iloc[1:, -1] == "").all()):
         frame, header = frame.iloc[:, :-1], header[:-1]
-    _check_header(source.name, header)
+    header, unnamed = named_header(source.name, header, lines.header)
     body = frame.iloc[1:]
     body.columns = pd.Index(header)
-    body.index = pd.Index(_line_numbers(payload, quoted, sep, len(body)), name="line")
+    body.index = pd.Index(_line_numbers(payload, quoted, sep, len(body), lines.shift), name="line")
     if any_blank:
         blank = (body == "").all(axis=1)
         body = body.loc[~blank]
     result: pd.DataFrame = body
+    result.attrs["unnamed"] = unnamed
     return result
 
 
@@ -241,6 +263,7 @@ def _parse_typed(
     numeric: Mapping[str, bool],
     quoted: bool,
     progress: Progress | None = None,
+    line_map: Lines | None = None,
 ) -> pd.DataFrame | None:
     """The table with ``numeric`` columns parsed by the CSV reader, or None to fall back.
 
@@ -257,8 +280,10 @@ def _parse_typed(
     if '"' in first_line:
         return None
     header = [h.strip() for h in first_line.split(sep)]
+    if len(header) > 1 and header[-1] == "":
+        return None  # a trailing unnamed column may be Excel's padding: the text path decides
     try:
-        _check_header(source.name, header)
+        header, unnamed = named_header(source.name, header)
     except InputError:
         return None
     positions = {i: numeric[h] for i, h in enumerate(header) if h in numeric}
@@ -323,33 +348,56 @@ def _parse_typed(
     frame.columns = pd.Index(header)
     if quoted and payload is None:
         payload = source.payload()
-    frame.index = pd.Index(_line_numbers(payload or b"", quoted, sep, len(frame)), name="line")
+    shift = (line_map or Lines()).shift
+    frame.index = pd.Index(
+        _line_numbers(payload or b"", quoted, sep, len(frame), shift), name="line"
+    )
     if keep is not None:
         frame = frame.loc[keep.to_numpy(zero_copy_only=False)]
     result: pd.DataFrame = frame
+    result.attrs["unnamed"] = unnamed
     return result
 
 
 def _check_header(name: str, header: list[str]) -> None:
-    seen: dict[str, int] = {}
+    """An InputError for an empty or a duplicate header (for readers that take only plain
+    headers)."""
     for position, column in enumerate(header, start=1):
         if column == "":
             raise InputError(f"{name} line 1: column {position} has an empty header")
+    named_header(name, header)
+
+
+def positional_name(position: int) -> str:
+    """The name of a column whose header is empty: ``column_3`` for the third."""
+    return f"column_{position}"
+
+
+def named_header(name: str, header: list[str], line: int = 1) -> tuple[list[str], list[int]]:
+    """``header`` with each empty cell given its positional name, and those positions
+    (1-based); an InputError for a duplicate name (which column is meant would be a guess)."""
+    names = [column or positional_name(p) for p, column in enumerate(header, start=1)]
+    seen: dict[str, int] = {}
+    for position, column in enumerate(names, start=1):
         key = column.casefold()
         if key in seen:
             raise InputError(
-                f"{name} line 1: duplicate column {column!r} (columns {seen[key]} and {position})"
+                f"{name} line {line}: duplicate column {column!r} "
+                f"(columns {seen[key]} and {position})"
             )
         seen[key] = position
+    return names, [p for p, column in enumerate(header, start=1) if column == ""]
 
 
-def _line_numbers(payload: bytes, quoted: bool, sep: str, rows: int) -> list[int] | range:
+def _line_numbers(
+    payload: bytes, quoted: bool, sep: str, rows: int, shift: int = 0
+) -> list[int] | range:
     """File line of each data row; exact even when quoted cells span lines."""
     if not quoted:
-        return range(2, rows + 2)
+        return range(2 + shift, rows + 2 + shift)
     lines = payload.count(b"\n") + (0 if payload.endswith(b"\n") else 1)
     if lines - 1 == rows:
-        return range(2, rows + 2)  # as many rows as lines: no quoted cell spans two
+        return range(2 + shift, rows + 2 + shift)  # as many rows as lines: none spans two
     text = payload.decode("utf-8")
     reader = csv.reader(io.StringIO(text), delimiter=sep)
     next(reader, None)
@@ -358,15 +406,21 @@ def _line_numbers(payload: bytes, quoted: bool, sep: str, rows: int) -> list[int
     for _ in reader:
         numbers.append(start)
         start = reader.line_num + 1
-    return (numbers + list(range(start, start + rows)))[:rows]
+    return [n + shift for n in (numbers + list(range(start, start + rows)))[:rows]]
 
 
 def _structure_error(
-    name: str, text: str, sep: str, invalid: list[tuple[int, int, str]], message: str
+    name: str,
+    text: str,
+    sep: str,
+    invalid: list[tuple[int, int, str]],
+    message: str,
+    lines: Lines,
 ) -> InputError:
     if invalid:
         expected, actual, row_text = invalid[0]
         line = _line_of(text, row_text)
+        line = None if line is None else lines.real(line)
         where = f"{name} line {line}" if line else name
         if row_text.count('"') % 2 == 1:
             return InputError(f'{where}: unterminated quote (a " that is never closed)')
@@ -378,5 +432,7 @@ def _structure_error(
         )
     line = _unclosed_quote_line(text)
     if line is not None:
-        return InputError(f'{name} line {line}: unterminated quote (a " that is never closed)')
+        return InputError(
+            f'{name} line {lines.real(line)}: unterminated quote (a " that is never closed)'
+        )
     return InputError(f"{name}: cannot parse as CSV ({message.splitlines()[0]})")
