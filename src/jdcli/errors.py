@@ -6,7 +6,7 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Process exit statuses, documented in the README."""
+    """Process exit statuses, documented in docs/output.md."""
 
     OK = 0
     CHECK_FAILED = 1  # verify found a mismatch, --fail-above tripped
