@@ -55,11 +55,16 @@ def load_source(
     columns: Mapping[str, str] | None = None,
     filters: Filters = None,
     encoding: str | None = None,
+    sheet: str | None = None,
+    skip: int | None = None,
+    header_row: int | None = None,
+    header_rows: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Loaded:
     """Load ``source`` (or ``command``'s bundled resource when it is None) against ``schema``,
     with the column mapping and filters applied; a warning for each count whose header gives
-    a multiplier (``常住人口（万人）``)."""
+    a multiplier (``常住人口（万人）``). ``sheet`` (a workbook's), ``skip``, ``header_row`` and
+    ``header_rows`` say where the table is (:func:`jdcli.loading.load`)."""
     from jdcli.loading import load, load_frame, unit_warnings
 
     col_map, wanted = column_map(columns), filter_map(filters)
@@ -83,8 +88,16 @@ def load_source(
             filters=wanted,
             encoding=encoding,
             progress=progress,
+            sheet=sheet,
+            skip=skip,
+            header_row=header_row,
+            header_rows=header_rows,
         )
     else:
+        if (sheet, skip, header_row, header_rows) != (None, None, None, None):
+            raise UsageError(
+                "sheet, skip, header_row and header_rows apply to files, not DataFrames"
+            )
         loaded = load_frame(source, schema, col_map=col_map, filters=wanted)
     for message in unit_warnings(loaded.headers, schema, loaded.name):
         warn(message)

@@ -46,6 +46,10 @@ def run(
     columns: Mapping[str, str] | None = None,
     filters: Filters = None,
     encoding: str | None = None,
+    sheet: str | None = None,
+    skip: int | None = None,
+    header_row: int | None = None,
+    header_rows: int | None = None,
     decimals: int = 2,
     progress: Callable[[int, int], None] | None = None,
 ) -> Result:
@@ -57,23 +61,29 @@ def run(
     before a date; ``bands`` are the band limits; ``total`` adds the total row; ``explain``
     adds the formula behind each figure (numbers at ``decimals``); ``fail_above`` sets
     ``failure`` when a group is above that percentage. ``progress(done, total)`` is told
-    how many bytes of a file have been read.
+    how many bytes of a file have been read. ``sheet``, ``skip``, ``header_row`` and
+    ``header_rows`` say where the table is in the file (``--sheet`` …).
     """
     check_limit(fail_above)
+    plain = sheet is None and skip is None and header_row is None and header_rows is None
     limits = parse_bands(bands)
     keys = [by] if isinstance(by, str) else list(by)
-    streamed = compute_streamed(
-        source,
-        keys,
-        freq,
-        as_of,
-        limits,
-        total,
-        columns,
-        filters,
-        encoding,
-        keep_total_rows,
-        progress=progress,
+    streamed = (
+        None
+        if not plain
+        else compute_streamed(
+            source,
+            keys,
+            freq,
+            as_of,
+            limits,
+            total,
+            columns,
+            filters,
+            encoding,
+            keep_total_rows,
+            progress=progress,
+        )
     )
     if streamed is not None:
         loaded, frame = streamed
@@ -88,6 +98,10 @@ def run(
             filters=filters,
             encoding=encoding,
             progress=progress,
+            sheet=sheet,
+            skip=skip,
+            header_row=header_row,
+            header_rows=header_rows,
         )
         frame = compute(loaded, keys, freq, as_of, limits, total, strict, keep_total_rows)
     if explain:
@@ -522,7 +536,7 @@ def caption(loaded: Loaded, bands: Bands) -> str:
     basis = "Σ occupied bed-days ÷ Σ available bed-days" if days else "Σ occupied ÷ Σ capacity"
     return (
         f"Occupancy = {basis} (ratio of totals). Bands: normal < {high:g}% ≤ high < "
-        f"{critical:g}% ≤ critical ≤ {full:g}% < over. Source: {loaded.name}"
+        f"{critical:g}% ≤ critical ≤ {full:g}% < over. Source: {loaded.described}"
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from jdcli.analyses.coverage import note_coverage
 from jdcli.analyses.inputs import (
@@ -84,6 +84,10 @@ def run(
     columns: Mapping[str, str] | None = None,
     filters: Filters = None,
     encoding: str | None = None,
+    sheet: str | None = None,
+    skip: int | None = None,
+    header_row: int | None = None,
+    header_rows: int | None = None,
     decimals: int = 2,
     progress: Callable[[int, int], None] | None = None,
 ) -> Result:
@@ -95,9 +99,11 @@ def run(
     or ``by`` group, with ``target``, the change (``compare``: yoy or prev) and the total row
     (``total``). ``explain`` adds each row's formula, written at ``decimals``. The frame is
     the machine frame (what ``-f csv`` writes): a caseload is a number, shown ``24.4 : 1`` to
-    people only by :func:`for_people`.
+    people only by :func:`for_people`. ``sheet``, ``skip``, ``header_row`` and ``header_rows`` say
+    where the table is in ``source`` (the base file's is found by itself).
     """
     groups = [by] if isinstance(by, str) else list(by)
+    layout = _Layout(sheet, skip, header_row, header_rows)
     per_text = None if per is None else str(per)
     asked = (staff, base, ratio, per_text, target, base_file, parts, total_col, compare, groups)
     if source is None and not any(map(_given, asked)) and not columns and not filters:
@@ -105,12 +111,12 @@ def run(
         return Result(frame, title=title, caption=text, decimals=decimals)
     if _given(parts) or _given(total_col):
         check_parts_options(staff, base, ratio, per_text, target, base_file, compare)
-        loaded = _load(source, columns, filters, encoding, progress)
+        loaded = _load(source, columns, filters, encoding, progress, layout)
         frame, text = compute_parts(
             loaded, parts, total_col, groups, total, strict, explain, decimals
         )
         return Result(frame, title="Parts and remainder", caption=text, decimals=decimals)
-    loaded = _load(source, columns, filters, encoding, progress)
+    loaded = _load(source, columns, filters, encoding, progress, layout)
     base_loaded = load_base_file(base_file, columns, filters, encoding)
     spec = resolve_spec(loaded, staff, base, ratio, per_text, base_loaded)
     frame, text = ratio_table(
@@ -119,6 +125,15 @@ def run(
         decimals=decimals, keep_total_rows=keep_total_rows,
     )  # fmt: skip
     return Result(frame, title="Staffing", caption=text, decimals=decimals)
+
+
+class _Layout(NamedTuple):
+    """Where the table is in the file: its sheet and header line(s)."""
+
+    sheet: str | None
+    skip: int | None
+    header_row: int | None
+    header_rows: int | None
 
 
 def _given(value: object) -> bool:
@@ -134,6 +149,7 @@ def _load(
     filters: Filters,
     encoding: str | None,
     progress: Callable[[int, int], None] | None,
+    layout: _Layout,
 ) -> Loaded:
     return load_source(
         source,
@@ -143,6 +159,10 @@ def _load(
         filters=filters,
         encoding=encoding,
         progress=progress,
+        sheet=layout.sheet,
+        skip=layout.skip,
+        header_row=layout.header_row,
+        header_rows=layout.header_rows,
     )
 
 

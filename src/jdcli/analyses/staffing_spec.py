@@ -307,6 +307,6 @@ def caption(
         )
         unit = "percentage points" if spec.kind == "share" else "units of the ratio and in %"
         parts.append(f"Change against {against}, in {unit}; empty across a gap.")
-    source = loaded.name + (f" + {base_loaded.name}" if base_loaded else "")
+    source = loaded.described + (f" + {base_loaded.described}" if base_loaded else "")
     parts.append(f"Source: {source}")
     return " ".join(parts)

@@ -94,6 +94,10 @@ def run(
     columns: Mapping[str, str] | None = None,
     filters: Filters = None,
     encoding: str | None = None,
+    sheet: str | None = None,
+    skip: int | None = None,
+    header_row: int | None = None,
+    header_rows: int | None = None,
     strict: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> TrendsResult:
@@ -107,8 +111,9 @@ def run(
     ``freq``: insist on one frequency. ``index``: add an index column (this period = 100).
     ``since``/``until``: keep the periods within. ``metrics``: keep only these metrics.
     ``columns`` is ``--col`` (``{canonical: actual}``), ``filters`` is ``--filter``,
-    ``strict`` makes an incomplete row an error. ``progress(done, total)`` is told how many
-    bytes of a file have been read.
+    ``strict`` makes an incomplete row an error; ``sheet``, ``skip``, ``header_row`` and
+    ``header_rows`` say where the table is in the file. ``progress(done, total)`` is told how
+    many bytes of a file have been read.
     """
     from jdcli.loading.schemas import TRENDS
 
@@ -122,6 +127,10 @@ def run(
         filters=filters,
         encoding=encoding,
         progress=progress,
+        sheet=sheet,
+        skip=skip,
+        header_row=header_row,
+        header_rows=header_rows,
     )
     try:
         changes = compute(
@@ -411,5 +420,5 @@ def caption(loaded: Loaded, compare: str, summary: bool, frame: pd.DataFrame | N
             used += " Reported changes are checked against the levels, counting rounding."
     return (
         f"{what} Rates change in percentage points (pp); change_pct is the relative change."
-        f"{used} Source: {loaded.name}"
+        f"{used} Source: {loaded.described}"
     )

@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 FileArg = Annotated[
     str | None,
     typer.Argument(
-        help="CSV or TSV file, or - for stdin. Omitted: the bundled Guangzhou data.",
+        help="CSV or TSV file, Excel or OpenDocument workbook (.xlsx, .xls, .ods …), Parquet, "
+        "or - for stdin. Omitted: the bundled Guangzhou data.",
         show_default=False,
         metavar="[FILE]",
     ),
@@ -93,6 +94,54 @@ EncodingOpt = Annotated[
         show_default=False,
     ),
 ]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        metavar="NAME|N",
+        help="Workbook sheet to read, by name or number (1 = first). Default: the first sheet "
+        "that holds a table.",
+        show_default=False,
+    ),
+]
+SkipOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--skip",
+        metavar="N",
+        help="Lines (rows) before the header. Default: found (titles and unit lines are skipped).",
+        show_default=False,
+    ),
+]
+HeaderRowOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--header-row",
+        metavar="N",
+        help="Line (row) of the header, 1-based as an editor numbers lines. Default: found.",
+        show_default=False,
+    ),
+]
+HeaderRowsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--header-rows",
+        metavar="1|2",
+        help="2 joins the header with the line below it (床位 over 核定 → 床位-核定). Default: "
+        "1, or 2 for a workbook header with cells merged over sub-headers.",
+        show_default=False,
+    ),
+]
+
+
+def layout_options(
+    sheet: str | None, skip: int | None, header_row: int | None, header_rows: int | None
+) -> dict[str, Any]:
+    """``--sheet``, ``--skip``, ``--header-row`` and ``--header-rows`` as keyword arguments of
+    an analysis."""
+    return {"sheet": sheet, "skip": skip, "header_row": header_row, "header_rows": header_rows}
+
+
 StrictOpt = Annotated[
     bool,
     typer.Option("--strict", help="Treat a row with a missing required value as an error."),

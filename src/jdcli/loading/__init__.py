@@ -21,7 +21,7 @@ from jdcli.loading.schema import (
     parse_mappings,
     resolve_columns,
 )
-from jdcli.loading.source import STDIN, Source, read_source
+from jdcli.loading.source import STDIN, Source
 from jdcli.loading.table import parse_table
 
 if TYPE_CHECKING:
@@ -54,6 +54,20 @@ class Loaded:
     title: str | None = None  # the title above the header, if the file has one
     unit_line: str | None = None  # a unit line above the header (``单位：张、人``), not applied
     notes_text: str | None = None  # note lines after the table, one per line
+    sheet: str | None = None  # the workbook sheet read, if the file is a workbook
+
+    @property
+    def described(self) -> str:
+        """The source as a caption names it: the file, its sheet, the table's title, unit
+        line and notes (``title.csv: 广州市…情况表 (单位：张、人). 注：…``)."""
+        text = self.name if self.sheet is None else f"{self.name}, sheet {self.sheet}"
+        if self.title:
+            text += f": {self.title}"
+        if self.unit_line:
+            text += f" ({self.unit_line}, not applied)"
+        if self.notes_text:
+            text += ". " + " ".join(self.notes_text.splitlines())
+        return text
 
     @property
     def units(self) -> dict[str, str]:
@@ -76,7 +90,8 @@ def load(
     progress: Callable[[int, int], None] | None = None,
     skip: int | None = None,
     header_row: int | None = None,
-    header_rows: int = 1,
+    header_rows: int | None = None,
+    sheet: str | None = None,
 ) -> Loaded:
     """Load ``location`` (a path or ``-`` for stdin) against ``schema``.
 
@@ -87,15 +102,27 @@ def load(
     line (``床位`` over ``核定`` → ``床位-核定``). A first column without a header (row names,
     an index) is left out unless ``col_map`` names it (``column_1``). Line numbers in errors
     and in the frame's index are the file's.
+    A workbook (.xlsx, .xlsm, .xlsb, .xls, .ods, told by its content) is read from its sheet
+    ``sheet`` (a name or a 1-based number; default: the first holding a table) the same way,
+    its rows numbered as lines; a Parquet file as a DataFrame (:func:`load_frame`).
     ``progress(done, total)``, when given, is told how many bytes have been parsed.
     """
+    from jdcli.loading.inputs import open_input
     from jdcli.loading.region import find_table
 
-    source = read_source(location, encoding)
-    if name is not None:
-        source = source.renamed(name)
-    table = find_table(source, delimiter, skip=skip, header_row=header_row, header_rows=header_rows)
-    name, path, used = source.name, source.path, source.encoding
+    opened = open_input(location, encoding, sheet, name, header_row, header_rows)
+    if opened.frame is not None:
+        return load_frame(
+            opened.frame, schema, col_map=col_map, filters=filters, name=opened.source.name
+        )
+    source = opened.source
+    if opened.header_rows is not None:
+        header_row, header_rows = opened.header_row, opened.header_rows
+    table = find_table(
+        source, delimiter, skip=skip, header_row=header_row, header_rows=header_rows or 1
+    )
+    table.decided[:0] = opened.decided
+    name, path, used = source.name, opened.path, source.encoding
     text, sep, lines, decided = table.text, table.sep, table.lines, table.decided
     around = {"title": table.title, "unit_line": table.unit_line, "notes_text": table.notes_text}
     # The table's text (the file itself when it is plain) is all that is needed now.
@@ -112,6 +139,7 @@ def load(
     loaded = _typed(raw, schema, name, path, used, col_map, filters)
     loaded.title, loaded.unit_line = around["title"], around["unit_line"]
     loaded.notes_text = around["notes_text"]
+    loaded.sheet = opened.sheet
     return loaded
 
 

@@ -65,7 +65,8 @@ def resolve_columns(
 
     ``--col`` mappings win, then an exact canonical name, then an alias, then a header whose
     name before a bracketed unit is the canonical name or an alias (``床位（张）`` is
-    ``capacity``; ``jdcli.loading.units``). Matching ignores case and surrounding spaces; two
+    ``capacity``; ``jdcli.loading.units``), then a joined two-row header by its sub-header
+    (``2018年-床位`` is ``capacity``). Matching ignores case and surrounding spaces; two
     headers that both mean one column are an error, not a guess.
     """
     by_key = {_key(h): h for h in headers}
@@ -108,6 +109,19 @@ def resolve_columns(
         if column.name not in found:
             names = (column.name, *column.aliases)
             candidates = [h for a in names for h in by_name.get(_key(a), [])]
+            _take(found, taken, column.name, candidates, source)
+    # A two-row header joined with "-" (床位情况-核定床位) by its sub-header, with or without a
+    # unit, when nothing else means the column.
+    by_part: dict[str, list[str]] = {}
+    for header in headers:
+        if "-" in header.strip("-"):
+            part = header.rsplit("-", 1)[1]
+            by_part.setdefault(_key(part), []).append(header)
+            by_part.setdefault(_key(split_unit(part)[0]), []).append(header)
+    for column in schema.columns:
+        if column.name not in found:
+            names = (column.name, *column.aliases)
+            candidates = [h for a in names for h in by_part.get(_key(a), [])]
             _take(found, taken, column.name, candidates, source)
     return found
 

@@ -159,6 +159,13 @@ def _strict(name: str, data: bytes, encoding: str) -> str:
 def read_source(location: str | Path, encoding: str | None = None) -> Source:
     """Read and decode ``location`` (a path or ``-``)."""
     name, data, path = read_bytes(location)
+    return source_from_bytes(name, data, path, encoding)
+
+
+def source_from_bytes(
+    name: str, data: bytes, path: Path | None, encoding: str | None = None
+) -> Source:
+    """Decode the bytes of a text file read from ``path`` (None: stdin)."""
     if encoding is None and _plain_utf8(data):
         if b"\x00" in data[:65536]:
             raise InputError(f"{name}: looks like a binary file, not CSV text")

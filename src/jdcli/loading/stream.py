@@ -167,6 +167,10 @@ def open_stream(
         return None
     if head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None
+    from jdcli.loading.workbook import not_text
+
+    if not_text(head):
+        return None  # a workbook or Parquet file: read whole
     end = head.find(b"\n")
     if end < 0:
         return None
