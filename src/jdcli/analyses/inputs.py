@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from jdcli.errors import UsageError
 from jdcli.notes import warn
@@ -15,8 +15,11 @@ if TYPE_CHECKING:
 
     from jdcli.loading import Loaded, Schema
 
-#: A path (``"-"`` for stdin), a pandas DataFrame, or None for the bundled data.
-Source: TypeAlias = "str | os.PathLike[str] | pd.DataFrame | None"
+#: A path (``"-"`` for stdin), several paths (read as one table), a pandas DataFrame, or
+#: None for the bundled data.
+Source: TypeAlias = (
+    "str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | pd.DataFrame | None"
+)
 #: ``{column: value}`` or ``{column: [values]}``: rows whose column holds one of the values.
 Filters: TypeAlias = "Mapping[str, str | Sequence[str]] | None"
 
@@ -61,7 +64,8 @@ def load_source(
     header_rows: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Loaded:
-    """Load ``source`` (or ``command``'s bundled resource when it is None) against ``schema``,
+    """Load ``source`` (or ``command``'s bundled resource when it is None; several paths as
+    one table, :mod:`jdcli.loading.many`) against ``schema``,
     with the column mapping and filters applied; a warning for each count whose header gives
     a multiplier (``常住人口（万人）``). ``sheet`` (a workbook's), ``skip``, ``header_row`` and
     ``header_rows`` say where the table is (:func:`jdcli.loading.load`)."""
@@ -80,6 +84,32 @@ def load_source(
             encoding=encoding,
             name=resource.label,
         )
+    elif isinstance(source, list | tuple):
+        if not source:
+            raise UsageError("no files given")
+        from jdcli.loading.many import combine
+
+        seen: set[str] = set()
+        for path in source:
+            if os.fspath(path) in seen:
+                raise UsageError(f"{os.fspath(path)} is given twice: its rows would count twice")
+            seen.add(os.fspath(path))
+
+        parts = [
+            load(
+                os.fspath(path),
+                schema,
+                col_map=col_map,
+                filters=wanted,
+                encoding=encoding,
+                sheet=sheet,
+                skip=skip,
+                header_row=header_row,
+                header_rows=header_rows,
+            )
+            for path in source
+        ]
+        loaded = parts[0] if len(parts) == 1 else combine(parts)
     elif isinstance(source, str | os.PathLike):
         loaded = load(
             os.fspath(source),
@@ -98,7 +128,7 @@ def load_source(
             raise UsageError(
                 "sheet, skip, header_row and header_rows apply to files, not DataFrames"
             )
-        loaded = load_frame(source, schema, col_map=col_map, filters=wanted)
+        loaded = load_frame(cast("pd.DataFrame", source), schema, col_map=col_map, filters=wanted)
     for message in unit_warnings(loaded.headers, schema, loaded.name):
         warn(message)
     return loaded

@@ -71,7 +71,10 @@ def set_aside_totals(
     for line, row in checks.loc[~checks["matches"]].iterrows():
         where = " ".join(
             str(row_value)
-            for row_value in [*totals.loc[[line], time].iloc[0].tolist(), row["group"]]
+            for row_value in [
+                *totals.loc[totals.index == line, time].iloc[0].tolist(),
+                row["group"],
+            ]
             if str(row_value)
         )
         diffs = []

@@ -32,15 +32,6 @@ if TYPE_CHECKING:
 
 # ------------------------------------------------------------------ shared options
 
-FileArg = Annotated[
-    str | None,
-    typer.Argument(
-        help="CSV or TSV file, Excel or OpenDocument workbook (.xlsx, .xls, .ods …), Parquet, "
-        "or - for stdin. Omitted: the bundled Guangzhou data.",
-        show_default=False,
-        metavar="[FILE]",
-    ),
-]
 FormatOpt = Annotated[
     Format,
     typer.Option(
@@ -94,6 +85,37 @@ EncodingOpt = Annotated[
         show_default=False,
     ),
 ]
+FilesArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="CSV or TSV file, Excel or OpenDocument workbook (.xlsx, .xls, .ods …), Parquet, "
+        "or - for stdin; several files (or a shell glob) are read as one table when their "
+        "columns match. Omitted: the bundled Guangzhou data.",
+        show_default=False,
+        metavar="[FILE]...",
+    ),
+]
+
+
+def one_or_many(files: Sequence[str] | None) -> str | list[str] | None:
+    """FILE arguments as an analysis takes them: None (the bundled data), one path, or a
+    list of paths read as one table."""
+    if not files:
+        return None
+    return files[0] if len(files) == 1 else list(files)
+
+
+def input_paths(source: str | list[str] | None, command: str) -> list[Path | None]:
+    """The files read (the command's bundled resource when none is given; None for stdin),
+    which ``-o`` must never overwrite."""
+    if source is None:
+        from jdcli.datasets import default_resource
+
+        return [Path(default_resource(command).path)]
+    paths = [source] if isinstance(source, str) else source
+    return [None if path == "-" else Path(path) for path in paths]
+
+
 SheetOpt = Annotated[
     str | None,
     typer.Option(
@@ -336,9 +358,15 @@ PROGRESS_FROM_BYTES = 50_000_000
 
 
 @contextlib.contextmanager
-def reading_progress(file: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A ``progress(done, total)`` callback drawing a bar on stderr, or None: for stdin, for
-    files under ``PROGRESS_FROM_BYTES`` and whenever stderr is not a terminal (silent)."""
+def reading_progress(
+    file: str | Sequence[str] | None,
+) -> Iterator[Callable[[int, int], None] | None]:
+    """A ``progress(done, total)`` callback drawing a bar on stderr, or None: for stdin,
+    several files, files under ``PROGRESS_FROM_BYTES`` and whenever stderr is not a terminal
+    (silent)."""
+    if not isinstance(file, str):
+        yield None
+        return
     try:
         size = os.path.getsize(file) if file != "-" else 0
     except OSError:

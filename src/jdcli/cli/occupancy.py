@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,7 +14,7 @@ from jdcli.cli.common import (
     EncodingOpt,
     ExcelOpt,
     ExplainOpt,
-    FileArg,
+    FilesArg,
     FilterOpt,
     FormatOpt,
     HeaderRowOpt,
@@ -26,7 +25,9 @@ from jdcli.cli.common import (
     SheetOpt,
     SkipOpt,
     StrictOpt,
+    input_paths,
     layout_options,
+    one_or_many,
     parse_filters,
     reading_progress,
     reported_errors,
@@ -73,7 +74,7 @@ FailAboveOpt = Annotated[
 
 @app.command()
 def occupancy(
-    file: FileArg = None,
+    file: FilesArg = None,
     by: ByOpt = None,
     freq: FreqOpt = None,
     as_of: AsOfOpt = None,
@@ -106,9 +107,10 @@ def occupancy(
 
         columns = parse_mappings(col or [], "--col")
         wanted = parse_filters(filters)
-        with reading_progress(file or "-") as progress:
+        source = one_or_many(file)
+        with reading_progress(source) as progress:
             result = analysis.run(
-                file,
+                source,
                 by=by or (),
                 freq=freq,
                 as_of=as_of,
@@ -123,7 +125,7 @@ def occupancy(
                 encoding=encoding,
                 **layout_options(sheet, skip, header_row, header_rows),
                 decimals=decimals,
-                progress=progress if file is not None else None,
+                progress=progress if source is not None else None,
             )
         write_output(
             result.frame,
@@ -135,17 +137,7 @@ def occupancy(
                 caption=result.caption,
                 excel=excel,
             ),
-            inputs=[_input_path(file)] if output is not None else [],
+            inputs=input_paths(source, "occupancy") if output is not None else [],
         )
         if result.failure is not None:
             raise CheckFailed(result.failure)
-
-
-def _input_path(file: str | None) -> Path | None:
-    """The file read (the bundled one when FILE is omitted; none for stdin): ``-o`` must not
-    write over it."""
-    if file is None:
-        from jdcli.datasets import default_resource
-
-        return default_resource("occupancy").path
-    return None if file == "-" else Path(file)

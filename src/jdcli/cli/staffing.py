@@ -19,7 +19,7 @@ from jdcli.cli.common import (
     EncodingOpt,
     ExcelOpt,
     ExplainOpt,
-    FileArg,
+    FilesArg,
     FilterOpt,
     FormatOpt,
     HeaderRowOpt,
@@ -30,7 +30,9 @@ from jdcli.cli.common import (
     SheetOpt,
     SkipOpt,
     StrictOpt,
+    input_paths,
     layout_options,
+    one_or_many,
     output_format,
     parse_filters,
     reading_progress,
@@ -127,7 +129,7 @@ CompareOpt = Annotated[
 
 @app.command()
 def staffing(
-    file: FileArg = None,
+    file: FilesArg = None,
     staff: StaffOpt = None,
     base: BaseOpt = None,
     ratio: RatioOpt = None,
@@ -165,15 +167,16 @@ def staffing(
 
         chosen = output_format(fmt, output)
         columns, wanted = parse_mappings(col or [], "--col"), parse_filters(filters)
-        with reading_progress(file or "-") as progress:
+        source = one_or_many(file)
+        with reading_progress(source) as progress:
             result = analysis.run(
-                file, staff=staff, base=base, ratio=ratio, per=per, target=target,
+                source, staff=staff, base=base, ratio=ratio, per=per, target=target,
                 base_file=base_file, parts=parts, total_col=total_col, compare=compare,
                 by=by or [], total=not no_total, explain=explain,
                 keep_total_rows=keep_total_rows, strict=strict, columns=columns,
                 filters=wanted, encoding=encoding, decimals=decimals,
                 **layout_options(sheet, skip, header_row, header_rows),
-                progress=progress if file is not None else None,
+                progress=progress if source is not None else None,
             )  # fmt: skip
         frame = result.frame
         if chosen not in MACHINE_FORMATS:
@@ -185,14 +188,5 @@ def staffing(
             RenderOptions(
                 decimals=decimals, title=result.title, caption=result.caption, excel=excel
             ),
-            inputs=_inputs(file, base_file),
+            inputs=[*input_paths(source, "staffing"), base_file],
         )
-
-
-def _inputs(file: str | None, base_file: Path | None) -> list[Path | None]:
-    """The files read, which ``-o`` must never overwrite (the bundled file when FILE is None)."""
-    if file is None:
-        from jdcli.datasets import default_resource
-
-        return [Path(default_resource("staffing").path), base_file]
-    return [None if file == "-" else Path(file), base_file]

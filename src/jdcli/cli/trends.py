@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -17,7 +16,7 @@ from jdcli.cli.common import (
     DecimalsOpt,
     EncodingOpt,
     ExcelOpt,
-    FileArg,
+    FilesArg,
     FilterOpt,
     FormatOpt,
     HeaderRowOpt,
@@ -26,7 +25,9 @@ from jdcli.cli.common import (
     SheetOpt,
     SkipOpt,
     StrictOpt,
+    input_paths,
     layout_options,
+    one_or_many,
     output_format,
     parse_filters,
     reading_progress,
@@ -122,7 +123,7 @@ class TrendsCommand(BareOptionCommand):
 
 @app.command(cls=TrendsCommand)
 def trends(
-    file: FileArg = None,
+    file: FilesArg = None,
     by: ByOpt = None,
     compare: CompareOpt = Compare.YOY,
     rate: RateOpt = None,
@@ -159,9 +160,10 @@ def trends(
 
         columns = parse_mappings(col or [], "--col")
         wanted = parse_filters(filters)
-        with reading_progress(file or "-") as progress:
+        source = one_or_many(file)
+        with reading_progress(source) as progress:
             result = analysis.run(
-                file,
+                source,
                 by=by or [],
                 compare=compare.value,
                 rate=True if BARE in (rate or []) else rate or False,
@@ -176,7 +178,7 @@ def trends(
                 encoding=encoding,
                 **layout_options(sheet, skip, header_row, header_rows),
                 strict=strict,
-                progress=progress if file is not None else None,
+                progress=progress if source is not None else None,
             )
         chosen = output_format(fmt, output)
         table = result.frame
@@ -192,17 +194,7 @@ def trends(
             excel=excel,
             styles=styles,
         )
-        write_output(table, chosen, output, options, inputs=[input_path(file)])
-
-
-def input_path(file: str | None) -> Path | None:
-    """The file read (the bundled resource when none is given; None for stdin), never to be
-    overwritten by ``-o``."""
-    if file is None:
-        from jdcli.datasets import default_resource
-
-        return Path(default_resource("trends").path)
-    return None if file == "-" else Path(file)
+        write_output(table, chosen, output, options, inputs=input_paths(source, "trends"))
 
 
 def polarity_styles(table: pd.DataFrame, polarity: dict[str, str]) -> dict[str, list[str | None]]:

@@ -487,7 +487,7 @@ def _check_series(
 def _series_name(frame: pd.DataFrame, keys: Sequence[str], line: Hashable) -> str:
     if not keys:
         return ""
-    row = frame.loc[[line]].iloc[0]
+    row = frame.loc[frame.index == line].iloc[0]  # a list [line] would lose its type
     return " for " + ", ".join(f"{k}={row[k]}" for k in keys)
 
 
