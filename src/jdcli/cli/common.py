@@ -121,6 +121,26 @@ ExcelOpt = Annotated[
         "neutralised with a leading ' against formula injection.",
     ),
 ]
+ChartOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--chart",
+        metavar="PATH",
+        help="Also draw a chart to PATH (.svg, .png or .html, written atomically); stdout "
+        "still carries the data.",
+        show_default=False,
+    ),
+]
+FontOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--font",
+        metavar="PATH",
+        help="A font file for a --chart .png with Chinese text (default: the first installed "
+        "of Microsoft YaHei, PingFang SC, Noto Sans CJK SC, Source Han Sans SC, WenQuanYi …).",
+        show_default=False,
+    ),
+]
 
 #: The value an option of ``BareOptionCommand.bare_options`` takes when given alone.
 BARE = "\0"
@@ -313,6 +333,29 @@ def reading_progress(file: str) -> Iterator[Callable[[int, int], None] | None]:
 
 
 # ------------------------------------------------------------------ output
+
+
+def check_chart(chart: Path | None) -> None:
+    """Before any work: a usage error for a --chart path that cannot be written."""
+    if chart is not None:
+        from jdcli.charts.base import check_chart_path
+
+        check_chart_path(chart)
+
+
+def draw_chart(
+    command: str,
+    result: Any,
+    chart: Path | None,
+    font: Path | None,
+    inputs: Sequence[Path | None] = (),
+    **options: Any,
+) -> None:
+    """``--chart PATH``: draw the result (matplotlib is imported only now)."""
+    if chart is not None:
+        from jdcli.charts import save_chart
+
+        save_chart(command, result, chart, font=font, inputs=inputs, **options)
 
 
 def output_format(

@@ -10,6 +10,7 @@ import typer
 from jdcli.cli import app
 from jdcli.cli.common import (
     ByOpt,
+    ChartOpt,
     ColOpt,
     DecimalsOpt,
     EncodingOpt,
@@ -17,11 +18,14 @@ from jdcli.cli.common import (
     ExplainOpt,
     FileArg,
     FilterOpt,
+    FontOpt,
     FormatOpt,
     KeepTotalRowsOpt,
     NoTotalOpt,
     OutputOpt,
     StrictOpt,
+    check_chart,
+    draw_chart,
     parse_filters,
     reading_progress,
     reported_errors,
@@ -85,6 +89,8 @@ def occupancy(
     encoding: EncodingOpt = None,
     strict: StrictOpt = False,
     excel: ExcelOpt = False,
+    chart: ChartOpt = None,
+    font: FontOpt = None,
 ) -> None:
     """Bed occupancy rate (occupied ÷ capacity) per facility, region or period.
 
@@ -95,6 +101,7 @@ def occupancy(
         from jdcli.analyses import occupancy as analysis
         from jdcli.loading import parse_mappings
 
+        check_chart(chart)
         columns = parse_mappings(col or [], "--col")
         wanted = parse_filters(filters)
         with reading_progress(file or "-") as progress:
@@ -115,6 +122,10 @@ def occupancy(
                 decimals=decimals,
                 progress=progress if file is not None else None,
             )
+        draw_chart(
+            "occupancy", result, chart, font, [_input_path(file)],
+            bands=analysis.parse_bands(bands), decimals=decimals,
+        )  # fmt: skip
         write_output(
             result.frame,
             fmt,

@@ -14,6 +14,7 @@ from jdcli.analyses import staffing as analysis
 from jdcli.cli import app
 from jdcli.cli.common import (
     ByOpt,
+    ChartOpt,
     ColOpt,
     DecimalsOpt,
     EncodingOpt,
@@ -21,11 +22,14 @@ from jdcli.cli.common import (
     ExplainOpt,
     FileArg,
     FilterOpt,
+    FontOpt,
     FormatOpt,
     KeepTotalRowsOpt,
     NoTotalOpt,
     OutputOpt,
     StrictOpt,
+    check_chart,
+    draw_chart,
     output_format,
     parse_filters,
     reading_progress,
@@ -144,6 +148,8 @@ def staffing(
     encoding: EncodingOpt = None,
     strict: StrictOpt = False,
     excel: ExcelOpt = False,
+    chart: ChartOpt = None,
+    font: FontOpt = None,
 ) -> None:
     """Staffing ratios per unit: share of staff, staff per N of population, caseload.
 
@@ -155,6 +161,7 @@ def staffing(
         from jdcli.loading import parse_mappings
 
         chosen = output_format(fmt, output)
+        check_chart(chart)
         columns, wanted = parse_mappings(col or [], "--col"), parse_filters(filters)
         with reading_progress(file or "-") as progress:
             result = analysis.run(
@@ -165,6 +172,7 @@ def staffing(
                 filters=wanted, encoding=encoding, decimals=decimals,
                 progress=progress if file is not None else None,
             )  # fmt: skip
+        draw_chart("staffing", result, chart, font, _inputs(file, base_file), decimals=decimals)
         frame = result.frame
         if chosen not in MACHINE_FORMATS:
             frame = analysis.for_people(frame, decimals)

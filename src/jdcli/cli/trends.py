@@ -13,15 +13,19 @@ from jdcli.cli.common import (
     BARE,
     BareOptionCommand,
     ByOpt,
+    ChartOpt,
     ColOpt,
     DecimalsOpt,
     EncodingOpt,
     ExcelOpt,
     FileArg,
     FilterOpt,
+    FontOpt,
     FormatOpt,
     OutputOpt,
     StrictOpt,
+    check_chart,
+    draw_chart,
     output_format,
     parse_filters,
     reading_progress,
@@ -135,6 +139,8 @@ def trends(
     encoding: EncodingOpt = None,
     strict: StrictOpt = False,
     excel: ExcelOpt = False,
+    chart: ChartOpt = None,
+    font: FontOpt = None,
 ) -> None:
     """Year-on-year (同比) or sequential (环比) change per series.
 
@@ -148,6 +154,7 @@ def trends(
         from jdcli.analyses.trends_views import human_view
         from jdcli.loading import parse_mappings
 
+        check_chart(chart)
         columns = parse_mappings(col or [], "--col")
         wanted = parse_filters(filters)
         with reading_progress(file or "-") as progress:
@@ -169,6 +176,7 @@ def trends(
                 progress=progress if file is not None else None,
             )
         chosen = output_format(fmt, output)
+        draw_chart("trends", result, chart, font, inputs=[input_path(file)])
         table = result.frame
         if summary and chosen is Format.TABLE:
             table = table.assign(trend=result.sparklines())
