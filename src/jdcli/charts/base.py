@@ -78,6 +78,11 @@ _LABELS = {
     "staffing.shortfall": "short of the target",
     "staffing.undefined": "undefined",
     "staffing.capped": "Showing {shown} of {total} rows; choose with --filter.",
+    "verify.title": "Claims checked",
+    "verify.pass": "pass",
+    "verify.fail": "fail",
+    "verify.unverifiable": "cannot be checked",
+    "verify.axis": "Claims (count)",
     "axis.period": "Period ({freq})",
     "total": "Total",
     "source": "Source and definition: {caption}",
@@ -173,9 +178,9 @@ def figure(
 def finish(fig: Figure, title: str, caption: str, notes: Sequence[str] = ()) -> None:
     """The title on top and the source and definition (and any notes) underneath."""
     width_in = float(fig.get_figwidth())
-    text = "\n".join([label("source", caption=caption), *notes])
-    wrapped = wrap(text, int(width_in * 15))
-    lines = wrapped.count("\n") + 1
+    text = "\n".join([label("source", caption=caption)] * bool(caption) + [*notes])
+    wrapped = wrap(text, int(width_in * 15)) if text else ""
+    lines = wrapped.count("\n") + 1 if text else 0
     height = float(fig.get_figheight())
     extra = 0.13 * lines
     fig.set_figheight(height + extra)

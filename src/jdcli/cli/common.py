@@ -46,7 +46,7 @@ FormatOpt = Annotated[
         "--format",
         "-f",
         help="Output format: auto (a table on a terminal, CSV otherwise), table, csv, tsv, "
-        "json, jsonl, markdown, xlsx (an Excel workbook: with -o, or piped).",
+        "json, jsonl, markdown, xlsx (an Excel workbook: with -o, or piped), html (a page).",
         case_sensitive=False,
     ),
 ]

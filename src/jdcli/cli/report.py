@@ -37,8 +37,8 @@ ReportFormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="Output format: auto (a table on a terminal, Markdown otherwise), table, markdown "
-        "or json. A report has no CSV form.",
+        help="Output format: auto (a table on a terminal, Markdown otherwise), table, markdown, "
+        "json, xlsx or html (one self-contained page with charts). A report has no CSV form.",
         case_sensitive=False,
     ),
 ]
@@ -73,11 +73,13 @@ def report_format(fmt: Format, output: Path | None) -> Format:
     """The report format: explicit, from ``-o``'s extension, or ``auto`` against stdout."""
     from jdcli.report_render import REPORT_RENDERERS
 
-    chosen = output_format(fmt, output, piped=Format.MARKDOWN, formats="markdown, json or table")
+    chosen = output_format(
+        fmt, output, piped=Format.MARKDOWN, formats="markdown, json, html or table"
+    )
     if chosen not in REPORT_RENDERERS:
         raise UsageError(
             f"a report has no {chosen.value} form (it is several tables); "
-            "use --format markdown, json or table"
+            "use --format markdown, json, html or table"
         )
     return chosen
 
