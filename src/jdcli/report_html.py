@@ -198,7 +198,12 @@ def section_chart(section: Section) -> str:
     try:
         module = importlib.import_module(f"jdcli.charts.{section.key}")
         # The definition and source follow the table: the chart need not repeat them.
-        fig = module.draw(section.frame, caption="", title=section.title)
+        import inspect
+
+        options: dict[str, object] = {"caption": "", "title": section.title}
+        if "decimals" in inspect.signature(module.draw).parameters:
+            options["decimals"] = section.decimals
+        fig = module.draw(section.frame, **options)
     except (ModuleNotFoundError, JdcliError) as exc:
         return f'<p class="caption">No chart: {esc(exc)}</p>'
     return f"<figure>\n{inline_svg(svg_text(fig))}\n</figure>"
