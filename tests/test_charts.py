@@ -240,3 +240,37 @@ def test_library_save_chart(tmp_path: Path) -> None:
     result = jdcli.occupancy(str(DATA / "beds.csv"))
     save_chart("occupancy", result, tmp_path / "beds.svg")
     assert ET.parse(tmp_path / "beds.svg").getroot().tag == f"{SVG}svg"
+
+
+def test_many_series_become_capped_small_multiples(tmp_path: Path) -> None:
+    source = tmp_path / "many.csv"
+    rows = ["metric,period,value"]
+    for number in range(15):
+        rows += [f"指标{number:02d},{year},{10 + number + year % 3}" for year in (2016, 2017, 2018)]
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    chart = tmp_path / "many.svg"
+    code, _, stderr = run(["trends", str(source), "-f", "csv", "--chart", str(chart)])
+    assert code == 0, stderr
+    texts = svg_texts(chart)
+    assert "Showing 12 of 15 series" in texts
+    assert "指标00" in texts and "指标11" in texts and "指标12" not in texts
+
+
+def test_occupancy_with_many_periods_is_a_line_per_group(tmp_path: Path) -> None:
+    source = tmp_path / "census.csv"
+    rows = ["facility,date,capacity,occupied"]
+    for month in (1, 2, 3, 5, 6, 7):  # April missing: a break in the lines
+        rows += [
+            f"第一所,2018-{month:02d}-01,100,{80 + month}",
+            f"第二所,2018-{month:02d}-01,50,52",
+        ]
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    chart = tmp_path / "census.svg"
+    code, _, stderr = run(
+        ["occupancy", str(source), "--freq", "month", "-f", "csv", "--chart", str(chart)]
+    )
+    assert code == 0, stderr
+    text = chart.read_text(encoding="utf-8")
+    assert "第一所" in svg_texts(chart) and "full 100%" in svg_texts(chart)
+    # each group's line breaks at the missing month: two runs
+    assert {"g0-run0", "g0-run1"} <= set(re.findall(r'id="(g0-run\d+)"', text))

@@ -189,7 +189,7 @@ def finish(fig: Figure, title: str, caption: str, notes: Sequence[str] = ()) -> 
     bottom = (extra + 0.2) / (height + extra)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fig.tight_layout(rect=(0, bottom, 1, 1 - 0.5 / (height + extra)))
+        fig.tight_layout(rect=(0, bottom, 1, 1 - 0.4 / (height + extra)))
 
 
 def text_of(fig: Figure) -> str:

@@ -25,6 +25,9 @@ def draw(frame: pd.DataFrame, *, caption: str, title: str | None = None) -> Figu
         ax.text(value, y, f" {value}", va="center", fontsize=9, fontweight="bold")
     ax.set_yticks(range(len(names)), [label(f"verify.{name}") for name in names])
     ax.set_xlim(0, max([*values, 1]) * 1.15)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(label("verify.axis"))
     ax.grid(axis="y", visible=False)
     finish(fig, title or label("verify.title"), caption)
