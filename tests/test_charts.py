@@ -274,3 +274,14 @@ def test_occupancy_with_many_periods_is_a_line_per_group(tmp_path: Path) -> None
     assert "第一所" in svg_texts(chart) and "full 100%" in svg_texts(chart)
     # each group's line breaks at the missing month: two runs
     assert {"g0-run0", "g0-run1"} <= set(re.findall(r'id="(g0-run\d+)"', text))
+
+
+def test_library_save_chart_leaves_matplotlib_settings_alone(tmp_path: Path) -> None:
+    import matplotlib
+
+    import jdcli
+    from jdcli.charts import save_chart
+
+    before = dict(matplotlib.rcParams)
+    save_chart("occupancy", jdcli.occupancy(str(DATA / "beds.csv")), tmp_path / "beds.png")
+    assert dict(matplotlib.rcParams) == before

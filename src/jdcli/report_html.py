@@ -190,7 +190,7 @@ def section_chart(section: Section) -> str:
     """The section's chart as inline SVG, or a line saying why there is none."""
     import importlib
 
-    from jdcli.charts.base import inline_svg, svg_text
+    from jdcli.charts.base import inline_svg, style, svg_text
     from jdcli.errors import JdcliError
 
     if section.frame is None:
@@ -203,7 +203,9 @@ def section_chart(section: Section) -> str:
         options: dict[str, object] = {"caption": "", "title": section.title}
         if "decimals" in inspect.signature(module.draw).parameters:
             options["decimals"] = section.decimals
-        fig = module.draw(section.frame, **options)
+        with style():
+            fig = module.draw(section.frame, **options)
+            svg = svg_text(fig)
     except (ModuleNotFoundError, JdcliError) as exc:
         return f'<p class="caption">No chart: {esc(exc)}</p>'
-    return f"<figure>\n{inline_svg(svg_text(fig))}\n</figure>"
+    return f"<figure>\n{inline_svg(svg)}\n</figure>"

@@ -33,7 +33,7 @@ def save_chart(
     otherwise, and nothing is written."""
     import importlib
 
-    from jdcli.charts.base import check_chart_path, save
+    from jdcli.charts.base import check_chart_path, save, style
 
     path = Path(path)
     check_chart_path(path)
@@ -44,13 +44,13 @@ def save_chart(
         # A summary is one row per series; the chart draws the levels it summarises.
         frame = changes.frame
         options.setdefault("keys", changes.keys)
-    fig = module.draw(frame, caption=result.caption, **options)
-    title = fig.get_suptitle() or command
-    save(
-        fig,
-        path,
-        title=title,
-        caption=result.caption,
-        font=Path(font) if font is not None else None,
-        inputs=inputs,
-    )
+    with style():
+        fig = module.draw(frame, caption=result.caption, **options)
+        save(
+            fig,
+            path,
+            title=fig.get_suptitle() or command,
+            caption=result.caption,
+            font=Path(font) if font is not None else None,
+            inputs=inputs,
+        )

@@ -142,29 +142,8 @@ def figure(
     panels: int, *, columns: int = 2, panel_height: float = 3.0
 ) -> tuple[Figure, list[Axes]]:
     """A figure of ``panels`` axes in a grid (``columns`` at most), with the house style."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
 
-    matplotlib.rcParams.update(
-        {
-            "svg.fonttype": "none",
-            "svg.hashsalt": "jdcli",
-            "font.family": ["sans-serif"],
-            "font.sans-serif": [*FONT_STACK[:-1]],
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "axes.grid": True,
-            "grid.color": "#dddddd",
-            "grid.linewidth": 0.6,
-            "axes.titlesize": 10,
-            "axes.labelsize": 9,
-            "xtick.labelsize": 8,
-            "ytick.labelsize": 8,
-            "legend.fontsize": 8,
-        }
-    )
     columns = max(1, min(columns, panels))
     rows = -(-panels // columns)
     fig = Figure(figsize=(5.0 * columns if columns > 1 else 8.0, panel_height * rows + 1.4))
@@ -173,6 +152,36 @@ def figure(
     for spare in axes[panels:]:
         spare.set_visible(False)
     return fig, axes[:panels]
+
+
+#: The house style, applied while a chart is drawn and written (never left behind).
+STYLE: dict[str, Any] = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "jdcli",
+    "font.family": ["sans-serif"],
+    "font.sans-serif": [*FONT_STACK[:-1]],
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#dddddd",
+    "grid.linewidth": 0.6,
+    "axes.titlesize": 10,
+    "axes.labelsize": 9,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "legend.fontsize": 8,
+}
+
+
+@contextlib.contextmanager
+def style() -> Iterator[None]:
+    """The house style for the charts drawn and written inside (matplotlib's settings are
+    restored after: a library user's own plots are untouched)."""
+    import matplotlib
+
+    settings: Any = STYLE  # matplotlib types the keys as literals
+    with matplotlib.rc_context(settings):
+        yield
 
 
 def finish(fig: Figure, title: str, caption: str, notes: Sequence[str] = ()) -> None:

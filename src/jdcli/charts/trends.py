@@ -186,7 +186,11 @@ def _axes(ax: Axes, rows: pd.DataFrame, unit: str, freq: str, names: list[str]) 
     low, high = int(ticks["ordinal"].min()), int(ticks["ordinal"].max())
     ax.set_xlim(low - 0.5, high + 0.5)
     ax.set_xlabel(label("axis.period", freq=FREQ_NAMES.get(freq, freq)))
-    ax.set_ylabel(unit or label("trends.value"))
+    name = unit or label("trends.value")
+    # A short unit (个, %) reads better upright than turned on its side.
+    ax.set_ylabel(
+        name, rotation=0 if len(name) <= 3 else 90, ha="right" if len(name) <= 3 else "center"
+    )
     if unit.startswith("index"):
         ax.axhline(100, color=GREY, linewidth=0.8, linestyle=":")
     ax.set_title(names[0] if len(names) == 1 else unit or label("trends.value"), loc="left")

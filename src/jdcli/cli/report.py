@@ -57,8 +57,8 @@ def report(
     Each section runs on the resource the package assigns to its command ("jdcli":
     {"command": ...} in datapackage.json); a section without one is skipped with a note, and
     a package with no section to show is an input error. Formats: table (on a terminal),
-    markdown (auto when piped or with -o FILE.md), json (one object, a key per section). A
-    report has no CSV form.
+    markdown (auto when piped or with -o FILE.md), json (one object, a key per section), xlsx,
+    html (one self-contained page with charts, -o FILE.html). A report has no CSV form.
     """
     from jdcli.analyses import report as analysis
 
