@@ -28,9 +28,7 @@ BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stab
 
 def jdcli(*args: str) -> None:
     """Run jdcli (this checkout's) with ``args``; its data output is not needed."""
-    subprocess.run(
-        [sys.executable, "-m", "jdcli", *args], check=True, stdout=subprocess.DEVNULL
-    )
+    subprocess.run([sys.executable, "-m", "jdcli", *args], check=True, stdout=subprocess.DEVNULL)
 
 
 def shrink(path: Path, colours: int = 128) -> None:
