@@ -1,4 +1,4 @@
-.PHONY: all lint test format
+.PHONY: all lint test format readme-images
 all: lint test
 
 lint:
@@ -12,3 +12,7 @@ test:
 format:
 	ruff format src tests benchmarks
 	ruff check --fix src tests benchmarks
+
+# The README's images (docs/images/*.png), drawn by jdcli from the bundled data.
+readme-images:
+	python3 scripts/readme_images.py

@@ -33,6 +33,7 @@ class Format(StrEnum):
     JSONL = "jsonl"
     MARKDOWN = "markdown"
     XLSX = "xlsx"
+    HTML = "html"
 
 
 #: Formats written from the frame's own values (no rounding, no labels for people): a
@@ -52,6 +53,8 @@ EXTENSIONS: dict[str, Format] = {
     ".markdown": Format.MARKDOWN,
     ".txt": Format.TABLE,
     ".xlsx": Format.XLSX,
+    ".html": Format.HTML,
+    ".htm": Format.HTML,
 }
 
 
@@ -772,6 +775,13 @@ def to_xlsx(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> None
     write_xlsx(frame, stream, options)
 
 
+def to_html(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> None:
+    """A self-contained HTML page of the table (see :mod:`jdcli.report_html`)."""
+    from jdcli.report_html import to_html as page
+
+    page(frame, stream, options)
+
+
 Renderer = Callable[["pd.DataFrame", TextIO, RenderOptions], None]
 
 RENDERERS: dict[Format, Renderer] = {
@@ -782,6 +792,7 @@ RENDERERS: dict[Format, Renderer] = {
     Format.JSONL: to_jsonl,
     Format.MARKDOWN: to_markdown,
     Format.XLSX: to_xlsx,
+    Format.HTML: to_html,
 }
 
 

@@ -191,6 +191,13 @@ def _md(text: str) -> str:
     return safe_text(text).replace("|", "\\|").replace("\n", " ")
 
 
+def to_html_report(report: Report, stream: TextIO, decimals: int) -> None:
+    """One self-contained HTML page (see :mod:`jdcli.report_html`)."""
+    from jdcli.report_html import to_html_report as page
+
+    page(report, stream, decimals)
+
+
 ReportRenderer = Callable[[Report, TextIO, int], None]
 
 REPORT_RENDERERS: dict[Format, ReportRenderer] = {
@@ -198,6 +205,7 @@ REPORT_RENDERERS: dict[Format, ReportRenderer] = {
     Format.MARKDOWN: to_markdown_report,
     Format.JSON: to_json_report,
     Format.XLSX: to_xlsx_report,
+    Format.HTML: to_html_report,
 }
 
 

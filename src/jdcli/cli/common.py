@@ -38,7 +38,7 @@ FormatOpt = Annotated[
         "--format",
         "-f",
         help="Output format: auto (a table on a terminal, CSV otherwise), table, csv, tsv, "
-        "json, jsonl, markdown, xlsx (an Excel workbook: with -o, or piped).",
+        "json, jsonl, markdown, xlsx (an Excel workbook: with -o, or piped), html (a page).",
         case_sensitive=False,
     ),
 ]
@@ -190,6 +190,26 @@ ExcelOpt = Annotated[
         "--excel",
         help="CSV for spreadsheets: UTF-8 with BOM, and text cells starting with = + - @ "
         "neutralised with a leading ' against formula injection.",
+    ),
+]
+ChartOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--chart",
+        metavar="PATH",
+        help="Also draw a chart to PATH (.svg, .png or .html, written atomically); stdout "
+        "still carries the data.",
+        show_default=False,
+    ),
+]
+FontOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--font",
+        metavar="PATH",
+        help="A font file for a --chart .png with Chinese text (default: the first installed "
+        "of Microsoft YaHei, PingFang SC, Noto Sans CJK SC, Source Han Sans SC, WenQuanYi …).",
+        show_default=False,
     ),
 ]
 
@@ -390,6 +410,29 @@ def reading_progress(
 
 
 # ------------------------------------------------------------------ output
+
+
+def check_chart(chart: Path | None) -> None:
+    """Before any work: a usage error for a --chart path that cannot be written."""
+    if chart is not None:
+        from jdcli.charts.base import check_chart_path
+
+        check_chart_path(chart)
+
+
+def draw_chart(
+    command: str,
+    result: Any,
+    chart: Path | None,
+    font: Path | None,
+    inputs: Sequence[Path | None] = (),
+    **options: Any,
+) -> None:
+    """``--chart PATH``: draw the result (matplotlib is imported only now)."""
+    if chart is not None:
+        from jdcli.charts import save_chart
+
+        save_chart(command, result, chart, font=font, inputs=inputs, **options)
 
 
 def output_format(

@@ -9,6 +9,7 @@ import typer
 from jdcli.cli import app
 from jdcli.cli.common import (
     ByOpt,
+    ChartOpt,
     ColOpt,
     DecimalsOpt,
     EncodingOpt,
@@ -16,6 +17,7 @@ from jdcli.cli.common import (
     ExplainOpt,
     FilesArg,
     FilterOpt,
+    FontOpt,
     FormatOpt,
     HeaderRowOpt,
     HeaderRowsOpt,
@@ -25,6 +27,8 @@ from jdcli.cli.common import (
     SheetOpt,
     SkipOpt,
     StrictOpt,
+    check_chart,
+    draw_chart,
     input_paths,
     layout_options,
     one_or_many,
@@ -95,6 +99,8 @@ def occupancy(
     header_rows: HeaderRowsOpt = None,
     strict: StrictOpt = False,
     excel: ExcelOpt = False,
+    chart: ChartOpt = None,
+    font: FontOpt = None,
 ) -> None:
     """Bed occupancy rate (occupied ÷ capacity) per facility, region or period.
 
@@ -105,6 +111,7 @@ def occupancy(
         from jdcli.analyses import occupancy as analysis
         from jdcli.loading import parse_mappings
 
+        check_chart(chart)
         columns = parse_mappings(col or [], "--col")
         wanted = parse_filters(filters)
         source = one_or_many(file)
@@ -127,6 +134,10 @@ def occupancy(
                 decimals=decimals,
                 progress=progress if source is not None else None,
             )
+        draw_chart(
+            "occupancy", result, chart, font, input_paths(source, "occupancy"),
+            bands=analysis.parse_bands(bands), decimals=decimals,
+        )  # fmt: skip
         write_output(
             result.frame,
             fmt,

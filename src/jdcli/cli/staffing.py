@@ -14,6 +14,7 @@ from jdcli.analyses import staffing as analysis
 from jdcli.cli import app
 from jdcli.cli.common import (
     ByOpt,
+    ChartOpt,
     ColOpt,
     DecimalsOpt,
     EncodingOpt,
@@ -21,6 +22,7 @@ from jdcli.cli.common import (
     ExplainOpt,
     FilesArg,
     FilterOpt,
+    FontOpt,
     FormatOpt,
     HeaderRowOpt,
     HeaderRowsOpt,
@@ -30,6 +32,8 @@ from jdcli.cli.common import (
     SheetOpt,
     SkipOpt,
     StrictOpt,
+    check_chart,
+    draw_chart,
     input_paths,
     layout_options,
     one_or_many,
@@ -155,6 +159,8 @@ def staffing(
     header_rows: HeaderRowsOpt = None,
     strict: StrictOpt = False,
     excel: ExcelOpt = False,
+    chart: ChartOpt = None,
+    font: FontOpt = None,
 ) -> None:
     """Staffing ratios per unit: share of staff, staff per N of population, caseload.
 
@@ -166,6 +172,7 @@ def staffing(
         from jdcli.loading import parse_mappings
 
         chosen = output_format(fmt, output)
+        check_chart(chart)
         columns, wanted = parse_mappings(col or [], "--col"), parse_filters(filters)
         source = one_or_many(file)
         with reading_progress(source) as progress:
@@ -178,6 +185,10 @@ def staffing(
                 **layout_options(sheet, skip, header_row, header_rows),
                 progress=progress if source is not None else None,
             )  # fmt: skip
+        draw_chart(
+            "staffing", result, chart, font,
+            [*input_paths(source, "staffing"), base_file], decimals=decimals,
+        )  # fmt: skip
         frame = result.frame
         if chosen not in MACHINE_FORMATS:
             frame = analysis.for_people(frame, decimals)

@@ -12,12 +12,14 @@ from jdcli.cli.common import (
     BARE,
     BareOptionCommand,
     ByOpt,
+    ChartOpt,
     ColOpt,
     DecimalsOpt,
     EncodingOpt,
     ExcelOpt,
     FilesArg,
     FilterOpt,
+    FontOpt,
     FormatOpt,
     HeaderRowOpt,
     HeaderRowsOpt,
@@ -25,6 +27,8 @@ from jdcli.cli.common import (
     SheetOpt,
     SkipOpt,
     StrictOpt,
+    check_chart,
+    draw_chart,
     input_paths,
     layout_options,
     one_or_many,
@@ -145,6 +149,8 @@ def trends(
     header_rows: HeaderRowsOpt = None,
     strict: StrictOpt = False,
     excel: ExcelOpt = False,
+    chart: ChartOpt = None,
+    font: FontOpt = None,
 ) -> None:
     """Year-on-year (同比) or sequential (环比) change per series.
 
@@ -158,6 +164,7 @@ def trends(
         from jdcli.analyses.trends_views import human_view
         from jdcli.loading import parse_mappings
 
+        check_chart(chart)
         columns = parse_mappings(col or [], "--col")
         wanted = parse_filters(filters)
         source = one_or_many(file)
@@ -181,6 +188,7 @@ def trends(
                 progress=progress if source is not None else None,
             )
         chosen = output_format(fmt, output)
+        draw_chart("trends", result, chart, font, inputs=input_paths(source, "trends"))
         table = result.frame
         if summary and chosen is Format.TABLE:
             table = table.assign(trend=result.sparklines())
