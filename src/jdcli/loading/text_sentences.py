@@ -253,6 +253,8 @@ def _ranges(text: str, found: list[Number]) -> list[Number]:
         first, second = out[i], out[i + 1]
         if first.kind not in (LEVEL, PERCENT) or second.kind not in (LEVEL, PERCENT):
             continue
+        if first.kind == PERCENT and second.kind == LEVEL:
+            continue  # fell 40% to 15: a change, then a level
         between = text[first.end : second.start]
         if not re.fullmatch(_RANGE_JOIN, between, re.IGNORECASE):
             continue
