@@ -96,7 +96,9 @@ def verify(
         from jdcli.analyses.verify import input_paths, run
 
         if text is not None or extract:
-            _from_text(claims, text, extract, col or filters, encoding, fmt, output, decimals, excel)
+            _from_text(
+                claims, text, extract, col or filters, encoding, fmt, output, decimals, excel
+            )
             return
         from jdcli.loading import parse_mappings
 

@@ -54,8 +54,14 @@ _LABELLY = f"(?:{_PLAIN}|{Y})"
 
 _UP_ZH = "增长|增加|上升|提高|提升|上涨|攀升|扩大|增|升|涨"
 _DOWN_ZH = "下降|减少|降低|下跌|回落|下滑|缩小|缩减|减|降"
-_UP_EN = r"rise|rose|risen|rising|rises|up|increase[sd]?|increasing|grew|grown|grows?|gain(?:ed|s)?|climb(?:ed|s)?|jump(?:ed|s)?|higher|more"
-_DOWN_EN = r"fall|fell|fallen|falling|falls|down|decrease[sd]?|decreasing|declined?|declines|declining|drop(?:ped|s)?|lower|reduc(?:ed|tion)|cut|shr[au]nk|less|fewer"
+_UP_EN = (
+    r"rise|rose|risen|rising|rises|up|increase[sd]?|increasing|grew|grown|grows?|"
+    r"gain(?:ed|s)?|climb(?:ed|s)?|jump(?:ed|s)?|higher|more"
+)
+_DOWN_EN = (
+    r"fall|fell|fallen|falling|falls|down|decrease[sd]?|decreasing|declined?|declines|"
+    r"declining|drop(?:ped|s)?|lower|reduc(?:ed|tion)|cut|shr[au]nk|less|fewer"
+)
 _DIRECTION = rf"(?P<up>{_UP_ZH}|\b(?:{_UP_EN})\b)|(?P<down>{_DOWN_ZH}|\b(?:{_DOWN_EN})\b)"
 _GAP = (
     r"(?:了?(?:大?幅度?(?:为|达到?|是)?)?"
@@ -95,10 +101,16 @@ _CUE = re.compile(
     r"\boccupancy\b|\bratio\b)",
     re.IGNORECASE,
 )
-_AVERAGE = re.compile(r"年均|平均每年|年平均|average annual|annual average|a year on average|"
-                      r"per year on average|compound", re.IGNORECASE)
-_YEAR_ON_YEAR = re.compile(r"同比|比上年|较上年|比去年|较去年|year[- ]on[- ]year|from a year earlier|"
-                           r"than (?:a|last) year", re.IGNORECASE)
+_AVERAGE = re.compile(
+    r"年均|平均每年|年平均|average annual|annual average|a year on average|"
+    r"per year on average|compound",
+    re.IGNORECASE,
+)
+_YEAR_ON_YEAR = re.compile(
+    r"同比|比上年|较上年|比去年|较去年|year[- ]on[- ]year|from a year earlier|"
+    r"than (?:a|last) year",
+    re.IGNORECASE,
+)
 _KNOWN_WORDS = {"下降", "减少", "降低", "回落", "下跌", "上升", "增长", "增加", "提高", "上涨"}
 
 
@@ -139,8 +151,10 @@ def _shown(sentence: Sentence, position: int) -> str:
     if len(text) <= SHOWN:
         return text
     start = max(0, min(position - SHOWN // 2, len(text) - SHOWN))
-    return ("…" if start else "") + text[start : start + SHOWN] + (
-        "…" if start + SHOWN < len(text) else ""
+    return (
+        ("…" if start else "")
+        + text[start : start + SHOWN]
+        + ("…" if start + SHOWN < len(text) else "")
     )
 
 
@@ -239,8 +253,14 @@ def _changes(c: _Compact) -> list[_Change]:
             continue
         index = next((c.at[p] for p in range(match.start(), match.end()) if p in c.at), None)
         found.append(
-            _Change(match.start(), begin if begin is not None else start, parsed.kind, stated,
-                    index, *_context(c, match.start()))
+            _Change(
+                match.start(),
+                begin if begin is not None else start,
+                parsed.kind,
+                stated,
+                index,
+                *_context(c, match.start()),
+            )
         )
     return sorted(found, key=lambda ch: ch.position)
 
@@ -256,8 +276,9 @@ def _stated_change(
     else:
         stated = sign + figure + ("pp" if points else "%")
     kind = "pp_change" if points else "change"
-    return _Change(position, _source_offset(c, begin), kind, stated, c.at[position],
-                   *_context(c, position))
+    return _Change(
+        position, _source_offset(c, begin), kind, stated, c.at[position], *_context(c, position)
+    )
 
 
 def _context(c: _Compact, position: int) -> tuple[bool, bool]:
@@ -375,8 +396,9 @@ def _claim(change: _Change, a: Figure, b: Figure, c: _Compact) -> Claim:
     parsed = parse_stated(change.stated)
     assert parsed is not None
     label = f"{a.text} -> {b.text} = {change.stated}"
-    return Claim(label, change.kind, a, b, change.stated, parsed.target, parsed.places,
-                 Fraction(100))
+    return Claim(
+        label, change.kind, a, b, change.stated, parsed.target, parsed.places, Fraction(100)
+    )
 
 
 def _unlevelled(change: _Change, c: _Compact, used: set[int]) -> Claim:
@@ -387,16 +409,33 @@ def _unlevelled(change: _Change, c: _Compact, used: set[int]) -> Claim:
     label = _snippet(c, change)
     if change.average:
         missing = "the levels at both ends and the number of years (an average annual change)"
-        return Claim(label, change.kind, None, None, change.stated, parsed.target,
-                     parsed.places, Fraction(100), missing)
-    what = "the levels of both years (a year-on-year change)" if change.yoy else (
-        "the earlier and later values")
+        return Claim(
+            label,
+            change.kind,
+            None,
+            None,
+            change.stated,
+            parsed.target,
+            parsed.places,
+            Fraction(100),
+            missing,
+        )
+    what = (
+        "the levels of both years (a year-on-year change)"
+        if change.yoy
+        else ("the earlier and later values")
+    )
     a = b = None
     code = P if change.kind == "pp_change" else L
     clause_start = change.position - len(_clause_before(c, change.position))
-    previous = c.text[:clause_start - 1].rfind(",") if clause_start > 0 else -1
-    window = [p for p in c.at if c.text[p] == code and c.at[p] not in used
-              and (previous < p < change.position or change.position < p <= change.position + 6)]
+    previous = c.text[: clause_start - 1].rfind(",") if clause_start > 0 else -1
+    window = [
+        p
+        for p in c.at
+        if c.text[p] == code
+        and c.at[p] not in used
+        and (previous < p < change.position or change.position < p <= change.position + 6)
+    ]
     if len(window) == 1:
         number = c.number(window[0])
         if number.kind == LEVEL or number.kind == PERCENT:
@@ -405,8 +444,9 @@ def _unlevelled(change: _Change, c: _Compact, used: set[int]) -> Claim:
                 a, what = figure, "the later value"
             else:
                 b, what = figure, "the earlier value"
-    return Claim(label, change.kind, a, b, change.stated, parsed.target, parsed.places,
-                 Fraction(100), what)
+    return Claim(
+        label, change.kind, a, b, change.stated, parsed.target, parsed.places, Fraction(100), what
+    )
 
 
 def _snippet(c: _Compact, change: _Change) -> str:
@@ -431,9 +471,7 @@ def _rate_or_growth(c: _Compact, position: int) -> Claim | None:
     clause = _clause_before(c, position)
     # Levels 由A至B: the subject before 由/from decides.
     cut = max(clause.rfind("由"), clause.rfind("从"), clause.lower().rfind("from"))
-    if cut >= 0 and re.search(f"{P}", clause[cut:]) is None:
-        clause = clause[:cut]
-    elif cut >= 0:
+    if (cut >= 0 and re.search(f"{P}", clause[cut:]) is None) or cut >= 0:
         clause = clause[:cut]
     cues = list(_CUE.finditer(clause))
     after = c.text[position + 1 : position + 4]
@@ -447,8 +485,17 @@ def _rate_or_growth(c: _Compact, position: int) -> Claim | None:
         stated = sign + stated
         parsed = parse_stated(stated)
         assert parsed is not None
-        return Claim(label, "change", None, None, stated, parsed.target, parsed.places,
-                     Fraction(100), "the levels behind the growth rate")
+        return Claim(
+            label,
+            "change",
+            None,
+            None,
+            stated,
+            parsed.target,
+            parsed.places,
+            Fraction(100),
+            "the levels behind the growth rate",
+        )
     if not cues and not re.match(r"\s*(?:of\b|的)", after, re.IGNORECASE):
         return None
     return _rate(c, number, stated, parsed.target, parsed.places, label)
@@ -462,8 +509,9 @@ def _text_of(c: _Compact, position: int, clause: str) -> str:
     return text[cut + 1 :].strip()[-24:] if start >= 0 else text
 
 
-def _rate(c: _Compact, rate: Number, stated: str, target: Fraction, places: int,
-          label: str) -> Claim:
+def _rate(
+    c: _Compact, rate: Number, stated: str, target: Fraction, places: int, label: str
+) -> Claim:
     counts = [n for n in c.numbers if n.kind == LEVEL]
     best: tuple[Fraction, Figure, Figure] | None = None
     for i, x in enumerate(counts):
@@ -480,8 +528,9 @@ def _rate(c: _Compact, rate: Number, stated: str, target: Fraction, places: int,
     unit = Fraction(1, 10**places)
     if best is not None and best[0] <= max(target * PLAUSIBLE, unit):
         _, a, b = best
-        return Claim(f"{a.text}/{b.text} = {stated}", "ratio", a, b, stated, target, places,
-                     Fraction(100))
+        return Claim(
+            f"{a.text}/{b.text} = {stated}", "ratio", a, b, stated, target, places, Fraction(100)
+        )
     missing = "numerator and denominator"
     if best is not None:
         _, a, b = best

@@ -140,7 +140,8 @@ _BOUND_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _BOUND_AFTER = re.compile(
-    r"^\s?(?:[\u4e00-\u9fff]{1,2}?)?(?:以上|以下|以内|之内|及以上)|^\s*(?:or more|or fewer|or less|\+)"
+    r"^\s?(?:[\u4e00-\u9fff]{1,2}?)?(?:以上|以下|以内|之内|及以上)"
+    r"|^\s*(?:or more|or fewer|or less|\+)"
 )
 _ORDINAL_BEFORE = re.compile(r"(?:第|No\.\s?|no\.\s?|#)\s*$")
 _ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b")
@@ -197,9 +198,9 @@ def numbers(sentence: str) -> list[Number]:
         measure = measure_match.group(1) if measure_match else ""
         if any(s <= start < e for s, e in dated):
             kind = DATE
-        elif kind == LEVEL and _ORDINAL_BEFORE.search(before):
-            kind = ORDINAL
-        elif kind == LEVEL and _ORDINAL_AFTER.match(text[match.end("digits") :]):
+        elif kind == LEVEL and (
+            _ORDINAL_BEFORE.search(before) or _ORDINAL_AFTER.match(text[match.end("digits") :])
+        ):
             kind = ORDINAL
         elif kind == LEVEL and not power and _DATE_AFTER.match(text[match.end("digits") :]):
             kind = YEAR if len(digits) == 4 else DATE
@@ -215,7 +216,8 @@ def numbers(sentence: str) -> list[Number]:
         ):
             kind = BOUND
         money = kind == LEVEL and bool(
-            _MONEY_BEFORE.search(before) or _MONEY_AFTER.match(text[match.end("digits") :])
+            _MONEY_BEFORE.search(before)
+            or _MONEY_AFTER.match(text[match.end("digits") :])
             or (power and _MONEY_AFTER.match(after))
         )
         found.append(
