@@ -118,6 +118,19 @@ CASES_ZH = [
     ("在所人员1,980人中，女性396人，占20%。", [("ratio", "20%", "pass")]),
     ("全年查获吸毒人员3,150人次，较上年的3,500人次下降10%。", [("change", "下降10%", "pass")]),
     ("禁毒经费由800万元增至1,000万元，增长25%。", [("change", "增长25%", "pass")]),
+    # 增加345人 is a difference, not the base: the base (2,000) is not given.
+    (
+        "全年共收戒2,345人，比2022年增加345人，增长17.3%。",
+        [("change", "增长17.3%", "unverifiable")],
+    ),
+    (
+        "全市吸毒人员总数由2015年的5.6万人下降至2023年的3.2万人，下降42.9%。",
+        [("change", "下降42.9%", "pass")],
+    ),
+    (
+        "全市共有戒毒所7个，床位7654张，其中女子所床位1200张，占15.7%。",
+        [("ratio", "15.7%", "pass")],
+    ),
     ("禁毒经费由9000万元增至1.2亿元，增长33%。", [("change", "增长33%", "pass")]),
     ("社区戒毒人员由1,200人减少至1,000人，下降20%。", [("change", "下降20%", "fail")]),
     ("新发现吸毒人员由500人增加到600人，下降20%。", [("change", "下降20%", "fail")]),
@@ -177,6 +190,10 @@ CASES_EN = [
         [("change", "+25%", "pass")],
     ),
     ("1,500 cases, up 25% from 1,200 in 2016.", [("change", "+25%", "pass")]),
+    (
+        "In 2023 the city recorded 12,400 drug users, down 6.2% from 13,220 in 2022.",
+        [("change", "-6.2%", "pass")],
+    ),
     ("Seizures fell from 400 kg to 300 kg, a drop of 20%.", [("change", "-20%", "fail")]),
     ("Arrests rose from 800 to 1,000, a fall of 1%.", [("change", "-1%", "fail")]),
     ("The number of labs fell 40% to 15.", [("change", "-40%", "unverifiable")]),

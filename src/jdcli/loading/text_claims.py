@@ -329,6 +329,8 @@ def _level_pairs(c: _Compact, used: set[int]) -> list[tuple[int, int]]:
         a = match.start("a")
         if a in taken or c.at[a] in used:
             continue
+        if re.search(_DIRECTION, match["post"], re.IGNORECASE):
+            continue  # 比上年增加345人: a difference, not the base
         code = c.text[a]
         later = [p for p in c.at if p < match.start() and c.text[p] == code and p not in taken]
         later = [p for p in later if c.at[p] not in used]
