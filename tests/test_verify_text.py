@@ -118,6 +118,9 @@ CASES_ZH = [
     ("在所人员1,980人中，女性396人，占20%。", [("ratio", "20%", "pass")]),
     ("全年查获吸毒人员3,150人次，较上年的3,500人次下降10%。", [("change", "下降10%", "pass")]),
     ("禁毒经费由800万元增至1,000万元，增长25%。", [("change", "增长25%", "pass")]),
+    # The change of another subject in the next clause is not the levels' change.
+    ("戒毒人员由1,000人增至1,200人，其中女性同比增长5%。", [("change", "增长5%", "unverifiable")]),
+    ("戒毒人员由1,000人增至1,200人，同比增长20%。", [("change", "增长20%", "pass")]),
     # 增加345人 is a difference, not the base: the base (2,000) is not given.
     (
         "全年共收戒2,345人，比2022年增加345人，增长17.3%。",

@@ -356,13 +356,34 @@ def _nearest(changes: list[_Change], a: int, b: int, c: _Compact) -> _Change | N
         and not ch.average
         and (
             low < ch.position < high
-            or (ch.position > high and stops(high, ch.position) <= 1)
+            or (
+                ch.position > high
+                and (
+                    stops(high, ch.position) == 0
+                    or (stops(high, ch.position) == 1 and _bridge(c, high, ch.position))
+                )
+            )
             or (ch.position < low and stops(ch.position, low) == 0)
         )
     ]
     if not free:
         return None
     return min(free, key=lambda ch: min(abs(ch.position - a), abs(ch.position - b)))
+
+
+_BRIDGE_WORDS = re.compile(
+    rf"{_DIRECTION}|同比|环比|即|了|大?幅度?|为|达到?|\b(?:an?|the|of|by|i\.e\.|or|which is)\b|\s",
+    re.IGNORECASE,
+)
+
+
+def _bridge(c: _Compact, high: int, position: int) -> bool:
+    """The clause of a stated change after the levels' clause holds nothing but the change
+    (，增长25%; , a rise of 25%): a clause with its own subject (，其中女性同比增长5%) states
+    something else."""
+    between = c.text[high + 1 : position]
+    cut = max(between.rfind(ch) for ch in _STOP)
+    return len(_BRIDGE_WORDS.sub("", between[cut + 1 :])) <= 1
 
 
 def _fits(kind: str, a: Number, b: Number) -> bool:
