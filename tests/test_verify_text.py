@@ -121,6 +121,13 @@ CASES_ZH = [
     # The change of another subject in the next clause is not the levels' change.
     ("戒毒人员由1,000人增至1,200人，其中女性同比增长5%。", [("change", "增长5%", "unverifiable")]),
     ("戒毒人员由1,000人增至1,200人，同比增长20%。", [("change", "增长20%", "pass")]),
+    # Two levels of one quantity are not a rate's inputs (7,020/7,500 is near 98% by chance).
+    (
+        "戒毒人员由2018年的7,020人增至2019年的7,500人，增长6.8%，床位满员率为98%。",
+        [("change", "增长6.8%", "pass"), ("ratio", "98%", "unverifiable")],
+    ),
+    ("案件从100起增加到250起，是原来的2.5倍。", [("multiple", "2.5倍", "pass")]),
+    ("案件从100起增加到250起，是原来的4倍。", [("multiple", "4倍", "fail")]),
     # 增加345人 is a difference, not the base: the base (2,000) is not given.
     (
         "全年共收戒2,345人，比2022年增加345人，增长17.3%。",

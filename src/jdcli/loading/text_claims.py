@@ -195,6 +195,9 @@ def sentence_claims(sentence: str) -> list[tuple[int, Claim]]:
     used: set[int] = set(stated_numbers)
     out: list[tuple[int, Claim]] = []
     pairs = _level_pairs(c, used)
+    # Two levels of one quantity (由A至B, B较A) are never a rate's inputs: their quotient is a
+    # multiple, and a rate near it would fail on counts that are not its own.
+    levels = {c.at[p] for pair in pairs for p in pair if c.text[p] == L}
     for a_pos, b_pos in pairs:
         change = _nearest(changes, a_pos, b_pos, c)
         a, b = c.number(a_pos), c.number(b_pos)
@@ -214,7 +217,7 @@ def sentence_claims(sentence: str) -> list[tuple[int, Claim]]:
         number = c.numbers[index]
         if index in used or number.kind != PERCENT:
             continue
-        claim = _rate_or_growth(c, position)
+        claim = _rate_or_growth(c, position, levels)
         if claim is not None:
             out.append((number.start, claim))
     return sorted(out, key=lambda pair: pair[0])
@@ -372,7 +375,8 @@ def _nearest(changes: list[_Change], a: int, b: int, c: _Compact) -> _Change | N
 
 
 _BRIDGE_WORDS = re.compile(
-    rf"{_DIRECTION}|同比|环比|即|了|大?幅度?|为|达到?|\b(?:an?|the|of|by|i\.e\.|or|which is)\b|\s",
+    rf"{_DIRECTION}|同比|环比|即|了|大?幅度?|(?:是|为|相当于)(?:原来|去年|上年|过去)?的?|达到?"
+    r"|\b(?:an?|the|of|by|i\.e\.|or|which is)\b|\s",
     re.IGNORECASE,
 )
 
@@ -382,6 +386,9 @@ def _bridge(c: _Compact, high: int, position: int) -> bool:
     (，增长25%; , a rise of 25%): a clause with its own subject (，其中女性同比增长5%) states
     something else."""
     between = c.text[high + 1 : position]
+    measure = c.number(high).measure
+    if measure and between.startswith(measure):
+        between = between[len(measure) :]  # 250起，…: the level's own measure word
     cut = max(between.rfind(ch) for ch in _STOP)
     return len(_BRIDGE_WORDS.sub("", between[cut + 1 :])) <= 1
 
@@ -487,7 +494,7 @@ def _snippet(c: _Compact, change: _Change) -> str:
 # ---------------------------------------------------------------- rates
 
 
-def _rate_or_growth(c: _Compact, position: int) -> Claim | None:
+def _rate_or_growth(c: _Compact, position: int, levels: set[int]) -> Claim | None:
     """A percentage that is no stated change: a rate (its cue before it in the clause, or
     ``of``/``的`` after it), a growth rate (增速, growth), or nothing."""
     number = c.number(position)
@@ -521,7 +528,7 @@ def _rate_or_growth(c: _Compact, position: int) -> Claim | None:
         )
     if not cues and not re.match(r"\s*(?:of\b|的)", after, re.IGNORECASE):
         return None
-    return _rate(c, number, stated, parsed.target, parsed.places, label)
+    return _rate(c, number, stated, parsed.target, parsed.places, label, levels)
 
 
 def _text_of(c: _Compact, position: int, clause: str) -> str:
@@ -533,9 +540,15 @@ def _text_of(c: _Compact, position: int, clause: str) -> str:
 
 
 def _rate(
-    c: _Compact, rate: Number, stated: str, target: Fraction, places: int, label: str
+    c: _Compact,
+    rate: Number,
+    stated: str,
+    target: Fraction,
+    places: int,
+    label: str,
+    levels: set[int],
 ) -> Claim:
-    counts = [n for n in c.numbers if n.kind == LEVEL]
+    counts = [n for i, n in enumerate(c.numbers) if n.kind == LEVEL and i not in levels]
     best: tuple[Fraction, Figure, Figure] | None = None
     for i, x in enumerate(counts):
         for y in counts[i + 1 :]:
