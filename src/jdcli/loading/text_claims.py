@@ -479,6 +479,17 @@ def _unlevelled(change: _Change, c: _Compact, used: set[int]) -> Claim:
     )
 
 
+def _tail(text: str, size: int = 24) -> str:
+    """The last ``size`` characters or so of ``text``, not starting inside an English word."""
+    text = text.strip()
+    if len(text) <= size:
+        return text
+    tail = text[-size:]
+    if text[-size - 1].isascii() and text[-size - 1].isalnum() and " " in tail:
+        tail = tail[tail.index(" ") + 1 :]
+    return tail
+
+
 def _snippet(c: _Compact, change: _Change) -> str:
     end = change.start + 1
     for pos in range(change.position, len(c.text)):
@@ -488,7 +499,7 @@ def _snippet(c: _Compact, change: _Change) -> str:
     text = c.source[: max(end, change.start + len(change.stated))]
     for stop in "，,；;：:":
         text = text[text.rfind(stop) + 1 :] if stop in text[:-1] else text
-    return text.strip()[-24:]
+    return _tail(text)
 
 
 # ---------------------------------------------------------------- rates
@@ -536,7 +547,7 @@ def _text_of(c: _Compact, position: int, clause: str) -> str:
     start = number.start - 1
     text = c.source[: number.end]
     cut = max(text.rfind(ch) for ch in "，,；;：:（(")
-    return text[cut + 1 :].strip()[-24:] if start >= 0 else text
+    return _tail(text[cut + 1 :]) if start >= 0 else text
 
 
 def _rate(
