@@ -341,3 +341,13 @@ def test_api_gives_what_the_command_line_gives(invoke: Any) -> None:
     assert list(jdcli.verify(text=SEED, extract=True).frame.columns)[:2] == ["label", "kind"]
     with pytest.raises(jdcli.UsageError):
         jdcli.verify(extract=True)
+
+
+def test_a_gbk_text_reads_as_its_utf8_twin(invoke: Any, tmp_path: Path) -> None:
+    text = (TEXT / "zh.txt").read_text(encoding="utf-8")
+    gbk = tmp_path / "zh_gbk.txt"
+    gbk.write_bytes(text.encode("gb18030"))
+    utf8 = invoke(["verify", "--text", str(TEXT / "zh.txt"), "-f", "csv"])
+    legacy = invoke(["verify", "--text", str(gbk), "-f", "csv"])
+    assert legacy.stdout == utf8.stdout
+    assert legacy.exit_code == utf8.exit_code == 1
