@@ -50,6 +50,8 @@ def run(
     filters: Filters = None,
     encoding: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    text: str | os.PathLike[str] | None = None,
+    extract: bool = False,
 ) -> Result:
     """Check published figures against their own inputs, allowing for rounding.
 
@@ -73,7 +75,19 @@ def run(
     the bundled claims. The frame has the columns label, kind, computed, low, high, stated,
     status (pass, fail, unverifiable) and hint; ``failure`` is set when a claim fails (the
     command line writes the table, then exits 1 with it).
+
+    ``text`` (a path, or ``"-"`` for stdin) finds the claims of an article or report and
+    checks them (``jdcli verify --text``; see ``jdcli.analyses.verify_text``); ``extract``
+    returns the claims found as a claims file, unchecked.
     """
+    if text is not None:
+        if claims is not None or columns or filters:
+            raise UsageError("text= reads claims from prose: give no claims, columns or filters")
+        from jdcli.analyses import verify_text
+
+        return verify_text.run(text, extract=extract, encoding=encoding)
+    if extract:
+        raise UsageError("extract= needs text= (the article to find claims in)")
     parsed, source = gather(
         claims, columns=columns, filters=filters, encoding=encoding, progress=progress
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -34,6 +35,26 @@ ClaimsArg = Annotated[
 ]
 
 
+TextOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--text",
+        metavar="FILE",
+        help="Find and check every rate, change and multiple stated in an article or report "
+        "(plain text or Markdown, Chinese or English; - for stdin).",
+        show_default=False,
+    ),
+]
+ExtractOpt = Annotated[
+    bool,
+    typer.Option(
+        "--extract",
+        help="With --text: write the claims found as a claims file (unchecked), to edit and "
+        "run through jdcli verify.",
+    ),
+]
+
+
 @app.command()
 def verify(
     claims: ClaimsArg = None,
@@ -44,6 +65,8 @@ def verify(
     filters: FilterOpt = None,
     encoding: EncodingOpt = None,
     excel: ExcelOpt = False,
+    text: TextOpt = None,
+    extract: ExtractOpt = False,
 ) -> None:
     """Check published figures against their own inputs, allowing for rounding.
 
@@ -65,9 +88,18 @@ def verify(
     kind (ratio, change, pp_change, multiple, doublings), numerator/denominator or from/to,
     stated, optional decimals; a claim whose inputs are missing is unverifiable. Exit 1 when
     any claim fails (after writing the table), 0 otherwise.
+
+    --text FILE reads an article sentence by sentence and checks each claim it states; the
+    output gains line and sentence. --extract writes those claims as a claims file instead.
     """
     with reported_errors():
         from jdcli.analyses.verify import input_paths, run
+
+        if text is not None or extract:
+            _from_text(
+                claims, text, extract, col or filters, encoding, fmt, output, decimals, excel
+            )
+            return
         from jdcli.loading import parse_mappings
 
         inputs = input_paths(claims)
@@ -90,3 +122,32 @@ def verify(
         write_output(result.frame, fmt, output, options, inputs=inputs)
         if result.failure:
             raise CheckFailed(result.failure)
+
+
+def _from_text(
+    claims: list[str] | None,
+    text: str | None,
+    extract: bool,
+    file_options: object,
+    encoding: str | None,
+    fmt: Format,
+    output: Path | None,
+    decimals: int,
+    excel: bool,
+) -> None:
+    """``--text`` (and ``--extract``): the claims of an article, checked or written out."""
+    from jdcli.analyses.verify import run
+    from jdcli.errors import UsageError
+
+    if text is None:
+        raise UsageError("--extract needs --text FILE (the article to find claims in)")
+    if claims or file_options:
+        raise UsageError("--text reads claims from prose: give no CLAIM|FILE, --col or --filter")
+    result = run(text=text, extract=extract, encoding=encoding)
+    options = RenderOptions(
+        decimals=decimals, title=result.title, caption=result.caption, excel=excel
+    )
+    inputs = [None if text == "-" else Path(text)]
+    write_output(result.frame, fmt, output, options, inputs=inputs)
+    if result.failure:
+        raise CheckFailed(result.failure)
