@@ -220,6 +220,14 @@ def test_staffing_marks_shortfalls_and_the_target(tmp_path: Path) -> None:
     assert "target ≤ 30 : 1" in texts and "short by 25" in texts and "花都站 2017" in texts
 
 
+def test_staffing_shows_the_before_value_of_a_pair(tmp_path: Path) -> None:
+    chart = tmp_path / "staffing.svg"
+    code, _, _ = run(["staffing", "-f", "csv", "--chart", str(chart)])
+    assert code == 0
+    texts = svg_texts(chart)
+    assert "before 1.48%" in texts and "1.90%" in texts and "33.01%" in texts
+
+
 def test_no_matplotlib_without_a_chart() -> None:
     script = (
         "import sys\nfrom jdcli.cli import app\n"

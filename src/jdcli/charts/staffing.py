@@ -135,6 +135,16 @@ def _bars(ax: Axes, rows: pd.DataFrame, column: str, decimals: int) -> None:
             markerfacecolor="white",
             label=label("staffing.before"),
         )
+        for y in ys:
+            ax.text(
+                before[y],
+                y + 0.34,
+                f"{label('staffing.before')} {number(before[y])}",
+                ha="left",
+                va="bottom",
+                fontsize=7,
+                color="#333333",
+            )
     if "target" in rows and bool(rows["target"].notna().any()):
         target = float(rows["target"].dropna().iloc[0])
         rule = "≤" if column == "caseload" else "≥"
