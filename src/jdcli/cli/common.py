@@ -122,6 +122,36 @@ ExcelOpt = Annotated[
     ),
 ]
 
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="en|zh",
+        help="Language of tables and Markdown (labels, titles, band and status words): en or "
+        "zh. Default: JDCLI_LANG, else LC_ALL / LC_MESSAGES / LANG (zh* is Chinese). Machine "
+        "formats (CSV, TSV, JSON, JSONL) are the same in every language.",
+        show_default=False,
+    ),
+]
+WideOpt = Annotated[
+    bool,
+    typer.Option(
+        "--wide",
+        help="Tables show every column, uncut (the terminal scrolls); by default the least "
+        "important columns are hidden when they do not fit, and named under the table.",
+    ),
+]
+
+
+def language(option: str | None) -> str:
+    """``--lang``, else the environment's (``labels.resolve_lang``): ``en`` or ``zh``."""
+    from jdcli.labels import resolve_lang
+
+    if option is not None and option.lower() not in ("en", "zh"):
+        raise UsageError(f"--lang expects en or zh, got {option!r}")
+    return str(resolve_lang(option, os.environ))
+
+
 #: The value an option of ``BareOptionCommand.bare_options`` takes when given alone.
 BARE = "\0"
 

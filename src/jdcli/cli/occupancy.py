@@ -19,9 +19,12 @@ from jdcli.cli.common import (
     FilterOpt,
     FormatOpt,
     KeepTotalRowsOpt,
+    LangOpt,
     NoTotalOpt,
     OutputOpt,
     StrictOpt,
+    WideOpt,
+    language,
     parse_filters,
     reading_progress,
     reported_errors,
@@ -85,6 +88,8 @@ def occupancy(
     encoding: EncodingOpt = None,
     strict: StrictOpt = False,
     excel: ExcelOpt = False,
+    lang: LangOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Bed occupancy rate (occupied ÷ capacity) per facility, region or period.
 
@@ -124,6 +129,9 @@ def occupancy(
                 title=result.title,
                 caption=result.caption,
                 excel=excel,
+                command="occupancy",
+                lang=language(lang),
+                wide=wide,
             ),
             inputs=[_input_path(file)] if output is not None else [],
         )

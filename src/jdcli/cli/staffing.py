@@ -23,9 +23,12 @@ from jdcli.cli.common import (
     FilterOpt,
     FormatOpt,
     KeepTotalRowsOpt,
+    LangOpt,
     NoTotalOpt,
     OutputOpt,
     StrictOpt,
+    WideOpt,
+    language,
     output_format,
     parse_filters,
     reading_progress,
@@ -144,6 +147,8 @@ def staffing(
     encoding: EncodingOpt = None,
     strict: StrictOpt = False,
     excel: ExcelOpt = False,
+    lang: LangOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Staffing ratios per unit: share of staff, staff per N of population, caseload.
 
@@ -173,7 +178,13 @@ def staffing(
             chosen,
             output,
             RenderOptions(
-                decimals=decimals, title=result.title, caption=result.caption, excel=excel
+                decimals=decimals,
+                title=result.title,
+                caption=result.caption,
+                excel=excel,
+                command="staffing",
+                lang=language(lang),
+                wide=wide,
             ),
             inputs=_inputs(file, base_file),
         )

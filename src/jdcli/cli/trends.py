@@ -20,8 +20,11 @@ from jdcli.cli.common import (
     FileArg,
     FilterOpt,
     FormatOpt,
+    LangOpt,
     OutputOpt,
     StrictOpt,
+    WideOpt,
+    language,
     output_format,
     parse_filters,
     reading_progress,
@@ -135,6 +138,8 @@ def trends(
     encoding: EncodingOpt = None,
     strict: StrictOpt = False,
     excel: ExcelOpt = False,
+    lang: LangOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Year-on-year (同比) or sequential (环比) change per series.
 
@@ -181,6 +186,9 @@ def trends(
             caption=result.caption,
             excel=excel,
             styles=styles,
+            command="trends/summary" if summary else f"trends/{compare.value}",
+            lang=language(lang),
+            wide=wide,
         )
         write_output(table, chosen, output, options, inputs=[input_path(file)])
 

@@ -14,7 +14,10 @@ from jdcli.cli.common import (
     ExcelOpt,
     FilterOpt,
     FormatOpt,
+    LangOpt,
     OutputOpt,
+    WideOpt,
+    language,
     parse_filters,
     reading_progress,
     reported_errors,
@@ -44,6 +47,8 @@ def verify(
     filters: FilterOpt = None,
     encoding: EncodingOpt = None,
     excel: ExcelOpt = False,
+    lang: LangOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Check published figures against their own inputs, allowing for rounding.
 
@@ -85,7 +90,13 @@ def verify(
                 progress=progress,
             )
         options = RenderOptions(
-            decimals=decimals, title=result.title, caption=result.caption, excel=excel
+            decimals=decimals,
+            title=result.title,
+            caption=result.caption,
+            excel=excel,
+            command="verify",
+            lang=language(lang),
+            wide=wide,
         )
         write_output(result.frame, fmt, output, options, inputs=inputs)
         if result.failure:
