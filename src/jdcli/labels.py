@@ -184,6 +184,7 @@ TEXTS: dict[str, str] = {
     "Staffing": "人员配置",
     "Parts and remainder": "分项与余数",
     "Claims checked": "数字核查",
+    "Claims": "数字核查",
     "Key figures": "主要数据",
     "Dataset": "数据集",
     "Source": "来源",
