@@ -126,7 +126,7 @@ def _tables(text: str) -> list[tuple[list[list[str]], list[str]]]:
         hidden: list[str] = []
         after = []
         for line in lines[bottom + 1 :]:
-            if not line.strip() or line.startswith(("┏", " ")) and "┏" in line:
+            if not line.strip() or "┏" in line:
                 break
             after.append(line.strip())
         match = re.search(r"(?:Hidden: |未显示的列：)(.*?)(?: — |；)", _joined(after))
@@ -224,3 +224,30 @@ def test_bad_language_is_a_usage_error(invoke) -> None:  # type: ignore[no-untyp
     result = invoke(["occupancy", "--lang", "fr"])
     assert result.exit_code == 2
     assert result.stderr == "Error: --lang expects en or zh, got 'fr'\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "english", "chinese"),
+    [
+        ("occupancy", "Occupancy = Σ occupied", "床位使用率 = Σ在所人数"),
+        ("trends", "Change year on year", "同比：各期与上年同期相比"),
+        ("verify", "pass: inputs within", "通过："),
+    ],
+)
+def test_captions_in_chinese(invoke, command: str, english: str, chinese: str) -> None:  # type: ignore[no-untyped-def]
+    text = invoke([*COMMANDS[command], "-f", "markdown", "--lang", "zh"]).stdout
+    assert chinese in text and english not in text
+    assert english in invoke([*COMMANDS[command], "-f", "markdown"]).stdout
+
+
+def test_report_key_figures_in_chinese(invoke) -> None:  # type: ignore[no-untyped-def]
+    text = invoke(["report", "-f", "markdown", "--lang", "zh"]).stdout
+    for shown in (
+        "## 主要数据",
+        "床位使用率",
+        "负荷等级 偏高",
+        "同比（对比 2016）",
+        "↓ 下降",
+        "来源：",
+    ):
+        assert shown in text, shown

@@ -179,7 +179,7 @@ WORD_COLUMNS = frozenset({"band", "flag", "status", "kind", "section", "directio
 TEXTS: dict[str, str] = {
     "Bed occupancy": "床位使用率",
     "Occupancy": "床位使用率",
-    "Trends": "趋势（同比/环比）",
+    "Trends": "趋势",
     "Trends: summary": "趋势：汇总",
     "Staffing": "人员配置",
     "Parts and remainder": "分项与余数",

@@ -675,7 +675,7 @@ def to_markdown(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> 
     )
     stream.write(table.rstrip("\n") + "\n")
     if options.caption:
-        stream.write(f"\n{_md_escape(safe_text(options.caption))}\n")
+        stream.write(f"\n{_md_escape(safe_text(people_caption(options)))}\n")
 
 
 def _md_escape(text: str) -> str:
@@ -735,7 +735,7 @@ def to_plain_table(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) 
     )
     stream.write(table.rstrip("\n") + "\n")
     if options.caption:
-        stream.write(f"{safe_text(options.caption)}\n")
+        stream.write(f"{safe_text(people_caption(options))}\n")
 
 
 def people_headers(frame: pd.DataFrame, options: RenderOptions) -> list[str]:
@@ -750,6 +750,13 @@ def people_title(options: RenderOptions) -> str:
     from jdcli.labels import text
 
     return text(options.title or "", options.lang)
+
+
+def people_caption(options: RenderOptions) -> str:
+    """The caption in the view's language (``phrases.caption``)."""
+    from jdcli.phrases import caption
+
+    return caption(options.caption or "", options.lang)
 
 
 def people_rows(frame: pd.DataFrame, options: RenderOptions) -> list[list[str]]:
@@ -797,7 +804,7 @@ def to_table(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> Non
         console.width = layout.total()
     table = Table(
         title=Text(safe_text(people_title(options))) if options.title else None,
-        caption=Text(safe_text(options.caption)) if options.caption else None,
+        caption=Text(safe_text(people_caption(options))) if options.caption else None,
         caption_justify="left",
         show_lines=False,
     )

@@ -85,12 +85,16 @@ def headline_frame(report: Report, decimals: int, lang: str = "en") -> pd.DataFr
     import pandas as pd
 
     from jdcli.labels import word
+    from jdcli.phrases import key_figure
 
     rows = headline_rows(report.headline, decimals)
     if lang != "en":
         words = ("section", "direction")
         rows = [
-            [word(c, lang) if h in words else c for c, h in zip(row, HEADLINE_HEADERS, strict=True)]
+            [
+                word(c, lang) if h in words else key_figure(c, lang)
+                for c, h in zip(row, HEADLINE_HEADERS, strict=True)
+            ]
             for row in rows
         ]
     return pd.DataFrame(rows, columns=HEADLINE_HEADERS, dtype="str")
@@ -106,7 +110,8 @@ def to_markdown_report(
 
     stream.write(f"# {_md(report.title)}\n\n")
     dataset, source = text("Dataset", lang), text("Source", lang)
-    stream.write(f"{dataset} `{_md(report.dataset)}`. {source}: {_md(report.source)}\n\n")
+    colon, stop = ("：", "。") if lang == "zh" else (": ", ". ")
+    stream.write(f"{dataset} `{_md(report.dataset)}`{stop}{source}{colon}{_md(report.source)}\n\n")
     stream.write(f"## {text('Key figures', lang)}\n\n")
     if report.headline.empty:
         stream.write("No key figures: no section could be computed.\n")
@@ -145,7 +150,10 @@ def to_table_report(
     console = data_console(stream)
     console.print(Text(safe_text(report.title), style="bold"))
     dataset, source = text("Dataset", lang), text("Source", lang)
-    console.print(Text(safe_text(f"{dataset} {report.dataset}. {source}: {report.source}")))
+    colon, stop = ("：", "。") if lang == "zh" else (": ", ". ")
+    console.print(
+        Text(safe_text(f"{dataset} {report.dataset}{stop}{source}{colon}{report.source}"))
+    )
     console.print()
     to_table(
         headline_frame(report, decimals, lang),
