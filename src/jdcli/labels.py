@@ -162,6 +162,8 @@ WORDS: dict[str, str] = {
     "pp_change": "百分点变化",
     "multiple": "倍数",
     "doublings": "翻番",
+    # the total row jdcli adds
+    "Total": "合计",
     # report
     "occupancy": "床位使用",
     "trends": "趋势",
@@ -278,6 +280,11 @@ IMPORTANCE: dict[str, tuple[str, ...]] = {
         "base", "target", "shortfall", "staff_needed", "remainder", "remainder_pct",
         "parts_sum", "total", "units", "explain",
     ),
+    "trends/summary": (
+        "metric", "last_period", "last_value", "change_pct", "change_pp", "cagr_pct",
+        "first_period", "first_value", "trend", "unit", "avg_annual_change_pct", "multiple",
+        "change", "periods", "years", "doublings",
+    ),
     "verify": ("label", "status", "stated", "computed", "kind", "low", "high", "hint"),
     "report": ("figure", "value", "change", "period", "note", "direction", "section"),
 }  # fmt: skip
@@ -286,7 +293,7 @@ IMPORTANCE: dict[str, tuple[str, ...]] = {
 def importance(command: str, columns: list[str]) -> list[int]:
     """A rank per column (0: the user's own; then the command's order; a derived column such
     as ``per_1`` or ``share_pct_change_pp`` just after the listed ones)."""
-    order = IMPORTANCE.get(command.split("/")[0], ())
+    order = IMPORTANCE.get(command, IMPORTANCE.get(command.split("/")[0], ()))
     ranks = []
     for column in columns:
         if column in order:

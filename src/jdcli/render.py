@@ -768,8 +768,12 @@ def people_rows(frame: pd.DataFrame, options: RenderOptions) -> list[list[str]]:
     if options.lang == "en":
         return rows
     translate = [str(c) in WORD_COLUMNS for c in frame.columns]
+    # The total row's label is jdcli's own word too (in whichever key column holds it).
     return [
-        [word(cell, options.lang) if t else cell for cell, t in zip(row, translate, strict=True)]
+        [
+            word(cell, options.lang) if t or cell == "Total" else cell
+            for cell, t in zip(row, translate, strict=True)
+        ]
         for row in rows
     ]
 
