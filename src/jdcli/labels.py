@@ -276,9 +276,10 @@ IMPORTANCE: dict[str, tuple[str, ...]] = {
         "cumulative_change_pct", "avg_annual_change_pct", "multiple",
     ),
     "staffing": (
-        "measure", "unit", "region", "period", "share_pct", "caseload", "status", "staff",
-        "base", "target", "shortfall", "staff_needed", "remainder", "remainder_pct",
-        "parts_sum", "total", "units", "explain",
+        "measure", "unit", "region", "period", "share_pct", "per_N", "caseload", "status",
+        "*_change_pp", "*_change_pct", "staff", "base", "before_*", "*_change", "target",
+        "shortfall", "staff_needed", "remainder", "remainder_pct", "parts_sum", "total",
+        "units", "base_period", "explain",
     ),
     "trends/summary": (
         "metric", "last_period", "last_value", "change_pct", "change_pp", "cagr_pct",
@@ -295,7 +296,8 @@ def importance(command: str, columns: list[str]) -> list[int]:
     as ``per_1`` or ``share_pct_change_pp`` just after the listed ones)."""
     order = IMPORTANCE.get(command, IMPORTANCE.get(command.split("/")[0], ()))
     ranks = []
-    for column in columns:
+    for name in columns:
+        column = _pattern(name, order)
         if column in order:
             ranks.append(order.index(column) + 1)
         elif column_label(command, column) != column:
@@ -303,6 +305,21 @@ def importance(command: str, columns: list[str]) -> list[int]:
         else:
             ranks.append(0)
     return ranks
+
+
+def _pattern(column: str, order: tuple[str, ...]) -> str:
+    """The entry of ``order`` standing for a derived column (``per_1000`` → ``per_N``,
+    ``share_pct_change_pp`` → ``*_change_pp``, ``before_share_pct`` → ``before_*``)."""
+    if column in order:
+        return column
+    if _PER.match(column):
+        return "per_N"
+    if column.startswith("before_"):
+        return "before_*"
+    for suffix in ("_change_pp", "_change_pct", "_change"):
+        if column.endswith(suffix):
+            return f"*{suffix}"
+    return column
 
 
 def series_keys(command: str, columns: list[str]) -> int:
