@@ -259,3 +259,13 @@ def test_report_key_figures_in_chinese(invoke) -> None:  # type: ignore[no-untyp
         "来源：",
     ):
         assert shown in text, shown
+
+
+def test_messages_on_stderr_in_chinese(invoke) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(["occupancy", "nofile.csv", "--lang", "zh"])
+    assert (result.exit_code, result.stderr) == (2, "错误：nofile.csv：文件不存在\n")
+    result = invoke(["verify", "-f", "csv", "--lang", "zh"])
+    assert result.stderr == "注意：17 项无法核查：未给出输入\n"
+    # The next command, without --lang, speaks English again.
+    result = invoke(["occupancy", "nofile.csv"])
+    assert result.stderr == "Error: nofile.csv: no such file\n"

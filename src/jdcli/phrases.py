@@ -112,3 +112,37 @@ def key_figure(text: str, lang: str) -> str:
     if lang != "zh" or not text:
         return text
     return _apply(text, KEY_FIGURES)
+
+
+#: The words that open a message on stderr.
+KINDS = {"Error": "错误", "Warning": "警告", "Note": "注意"}
+
+#: The most frequent messages on stderr (the file's name and the values stay as they are).
+MESSAGES: list[tuple[str, _Sub]] = [
+    (r"^(.+): no such file$", r"\1：文件不存在"),
+    (r"^(\d+) claim\(s\) unverifiable: their inputs are not given$", r"\1 项无法核查：未给出输入"),
+    (r"^(.+): no data rows; the result is empty$", r"\1：没有数据行，结果为空"),
+    (
+        r"^(.+): skipped (\d+) row\(s\) with a missing (.+) value$",
+        r"\1：跳过 \2 行（缺少 \3）",
+    ),
+    (
+        r"^(.+): skipped (\d+) row\(s\) without a period or without a value$",
+        r"\1：跳过 \2 行（缺少时期或数值）",
+    ),
+    (r"^(.+): ignored non-numeric column\(s\) (.+)$", r"\1：已忽略非数值列 \2"),
+    (r"^(\d+) of (\d+) claim\(s\) fail: (.+)$", r"\2 项中 \1 项不符：\3"),
+    (r"^(.+) skipped: (.+)$", r"\1 未生成：\2"),
+]
+
+
+def message(kind: str, text: str, lang: str) -> tuple[str, str]:
+    """A stderr message's kind and text in ``lang`` (a message with no pattern keeps its
+    English text; its kind is still translated)."""
+    if lang != "zh":
+        return kind, text
+    for pattern, replacement in MESSAGES:
+        translated, count = re.subn(pattern, replacement, text)
+        if count:
+            return KINDS.get(kind, kind), translated
+    return KINDS.get(kind, kind), text

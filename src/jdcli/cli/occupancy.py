@@ -97,6 +97,7 @@ def occupancy(
     over 100% is shown, not clipped; zero capacity gives an empty rate.
     """
     with reported_errors():
+        chosen_lang = language(lang)
         from jdcli.analyses import occupancy as analysis
         from jdcli.loading import parse_mappings
 
@@ -130,7 +131,7 @@ def occupancy(
                 caption=result.caption,
                 excel=excel,
                 command="occupancy",
-                lang=language(lang),
+                lang=chosen_lang,
                 wide=wide,
             ),
             inputs=[_input_path(file)] if output is not None else [],

@@ -68,8 +68,8 @@ def report(
     from jdcli.analyses import report as analysis
 
     with reported_errors():
-        chosen = report_format(fmt, output)
         chosen_lang = language(lang)
+        chosen = report_format(fmt, output)
         result = analysis.run(dataset, decimals=decimals)
         if result.report is not None:
             write_report(

@@ -157,6 +157,7 @@ def staffing(
     bundled Guangzhou figures, one row per ratio.
     """
     with reported_errors():
+        chosen_lang = language(lang)
         from jdcli.loading import parse_mappings
 
         chosen = output_format(fmt, output)
@@ -183,7 +184,7 @@ def staffing(
                 caption=result.caption,
                 excel=excel,
                 command="staffing",
-                lang=language(lang),
+                lang=chosen_lang,
                 wide=wide,
             ),
             inputs=_inputs(file, base_file),

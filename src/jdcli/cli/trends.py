@@ -149,6 +149,7 @@ def trends(
     missing level from a single one, or are checked against the levels.
     """
     with reported_errors():
+        chosen_lang = language(lang)
         from jdcli.analyses import trends as analysis
         from jdcli.analyses.trends_views import human_view
         from jdcli.loading import parse_mappings
@@ -187,7 +188,7 @@ def trends(
             excel=excel,
             styles=styles,
             command="trends/summary" if summary else f"trends/{compare.value}",
-            lang=language(lang),
+            lang=chosen_lang,
             wide=wide,
         )
         write_output(table, chosen, output, options, inputs=[input_path(file)])

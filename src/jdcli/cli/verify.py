@@ -72,6 +72,7 @@ def verify(
     any claim fails (after writing the table), 0 otherwise.
     """
     with reported_errors():
+        chosen_lang = language(lang)
         from jdcli.analyses.verify import input_paths, run
         from jdcli.loading import parse_mappings
 
@@ -95,7 +96,7 @@ def verify(
             caption=result.caption,
             excel=excel,
             command="verify",
-            lang=language(lang),
+            lang=chosen_lang,
             wide=wide,
         )
         write_output(result.frame, fmt, output, options, inputs=inputs)
