@@ -11,6 +11,7 @@ shows every column at its natural width.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ _CLOSERS = "）)》”’]】，。、：；！？%％"
 _GROUP = re.compile(r"（[^（）]{0,6}）|\([^()\s]{0,10}\)")
 
 
+@functools.lru_cache(maxsize=65536)
 def cell_width(text: str) -> int:
     """Display width in terminal cells (rich's measure, CJK double)."""
     from rich.cells import cell_len
@@ -107,8 +109,12 @@ def header_min(text: str) -> int:
     return best
 
 
+@functools.lru_cache(maxsize=65536)
 def fit_cell(text: str, width: int, lines: int = MAX_LINES) -> str:
-    """A text cell wrapped onto at most ``lines`` lines of ``width``, cut with ``…`` after."""
+    """A text cell wrapped onto at most ``lines`` lines of ``width``, cut with ``…`` after
+    (cached: a column repeats its values)."""
+    if "\n" not in text and cell_width(text) <= width:
+        return text
     wrapped = wrap(" ".join(text.split("\n")), width)
     if len(wrapped) <= lines:
         return "\n".join(wrapped)
