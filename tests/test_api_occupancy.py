@@ -214,7 +214,16 @@ def test_warnings_are_notes_and_nothing_is_printed(capsys: pytest.CaptureFixture
 
 def test_keywords_mirror_the_cli_options() -> None:
     command = typer.main.get_command(app).commands["occupancy"]  # type: ignore[attr-defined]
-    cli = {p.name for p in command.params} - {"file", "fmt", "output", "excel", "chart", "font"}
+    cli = {p.name for p in command.params} - {
+        "file",
+        "fmt",
+        "output",
+        "excel",
+        "chart",
+        "font",
+        "lang",
+        "wide",
+    }
     renamed = {"no_total": "total", "col": "columns"}
     api = set(inspect.signature(run).parameters) - {"source", "progress"}
     assert {renamed.get(name, name) for name in cli} == api

@@ -237,7 +237,7 @@ def test_keywords_mirror_the_cli_options() -> None:
     cli = {p.name for p in command.params}
     api = set(inspect.signature(run).parameters)
     # The face's own: output and format; --col and --no-total are columns= and total=.
-    face = {"file", "fmt", "output", "excel", "col", "no_total", "chart", "font"}
+    face = {"file", "fmt", "output", "excel", "col", "no_total", "chart", "font", "lang", "wide"}
     assert api == (cli - face) | {"source", "columns", "total", "progress"}
 
 

@@ -212,7 +212,7 @@ def test_keywords_mirror_the_cli_options() -> None:
     cli = set(inspect.signature(command).parameters)
     api = set(inspect.signature(analysis.run).parameters)
     renamed = {"file": "source", "metric": "metrics", "col": "columns"}
-    output_only = {"fmt", "output", "decimals", "excel", "chart", "font"}
+    output_only = {"fmt", "output", "decimals", "excel", "chart", "font", "lang", "wide"}
     assert {renamed.get(name, name) for name in cli - output_only} | {"progress"} == api
 
 

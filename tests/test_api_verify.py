@@ -234,7 +234,15 @@ def test_options_mirror_the_cli_options(invoke: Any, tmp_path: Path) -> None:
     cli_options = set(
         inspect.signature(importlib.import_module("jdcli.cli.verify").verify).parameters
     )
-    names = {"col": "columns", "fmt": None, "output": None, "decimals": None, "excel": None}
+    names = {
+        "col": "columns",
+        "fmt": None,
+        "output": None,
+        "decimals": None,
+        "excel": None,
+        "lang": None,
+        "wide": None,
+    }
     expected = {names.get(o, o) for o in cli_options} - {None}
     assert set(inspect.signature(analysis.run).parameters) == expected | {"progress"}
 

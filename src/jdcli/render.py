@@ -71,6 +71,12 @@ class RenderOptions:
     caption: str | None = None
     excel: bool = False
     styles: Mapping[str, Sequence[str | None]] = field(default_factory=dict)
+    #: The command whose labels the views for people use (``trends/prev`` for a variant).
+    command: str = ""
+    #: ``en`` or ``zh``: labels, value words and titles of the views for people.
+    lang: str = "en"
+    #: Tables show every column at its natural width (the terminal scrolls).
+    wide: bool = False
 
 
 # Control characters (C0 except tab/newline, DEL, C1) would drive a terminal: show them escaped.
@@ -658,21 +664,21 @@ def to_markdown(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> 
     """A GitHub-flavoured Markdown table (cells formatted first: tabulate ignores NA rules)."""
     from tabulate import tabulate
 
-    rows = human_rows(frame, options.decimals)
+    rows = people_rows(frame, options)
     rows = [[_md_escape(c) for c in row] for row in rows]
     align = ["right" if n else "left" for n in numeric_columns(frame)]
     if options.title:
-        stream.write(f"**{_md_escape(safe_text(options.title))}**\n\n")
+        stream.write(f"**{_md_escape(safe_text(people_title(options)))}**\n\n")
     table = tabulate(
         rows,
-        headers=[_md_escape(safe_text(str(c))) for c in frame.columns],
+        headers=[_md_escape(safe_text(h)) for h in people_headers(frame, options)],
         tablefmt="github",
         colalign=align or None,
         disable_numparse=True,
     )
     stream.write(table.rstrip("\n") + "\n")
     if options.caption:
-        stream.write(f"\n{_md_escape(safe_text(options.caption))}\n")
+        stream.write(f"\n{_md_escape(safe_text(people_caption(options)))}\n")
 
 
 def _md_escape(text: str) -> str:
@@ -719,53 +725,120 @@ def to_plain_table(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) 
     """A large table as a plain text grid (no colours): title, table, caption."""
     from tabulate import tabulate
 
-    rows = [
-        [cell.replace("\n", " ") for cell in row] for row in human_rows(frame, options.decimals)
-    ]
+    rows = [[cell.replace("\n", " ") for cell in row] for row in people_rows(frame, options)]
     align = ["right" if n else "left" for n in numeric_columns(frame)]
     if options.title:
-        stream.write(f"{safe_text(options.title)}\n")
+        stream.write(f"{safe_text(people_title(options))}\n")
     table = tabulate(
         rows,
-        headers=[safe_text(str(c)) for c in frame.columns],
+        headers=[safe_text(h) for h in people_headers(frame, options)],
         tablefmt="simple_outline",
         colalign=align or None,
         disable_numparse=True,
     )
     stream.write(table.rstrip("\n") + "\n")
     if options.caption:
-        stream.write(f"{safe_text(options.caption)}\n")
+        stream.write(f"{safe_text(people_caption(options))}\n")
+
+
+def people_headers(frame: pd.DataFrame, options: RenderOptions) -> list[str]:
+    """The column labels people see (``labels.column_label``; unknown names unchanged)."""
+    from jdcli.labels import column_label
+
+    return [column_label(options.command, str(c), options.lang) for c in frame.columns]
+
+
+def people_title(options: RenderOptions) -> str:
+    """The title in the view's language."""
+    from jdcli.labels import text
+
+    return text(options.title or "", options.lang)
+
+
+def people_caption(options: RenderOptions) -> str:
+    """The caption in the view's language (``phrases.caption``)."""
+    from jdcli.phrases import caption
+
+    return caption(options.caption or "", options.lang)
+
+
+def people_rows(frame: pd.DataFrame, options: RenderOptions) -> list[list[str]]:
+    """Every cell for people, jdcli's own value words (bands, flags, statuses) in the view's
+    language; the user's values as they are."""
+    from jdcli.labels import WORD_COLUMNS, word
+
+    rows = human_rows(frame, options.decimals)
+    if options.lang == "en":
+        return rows
+    translate = [str(c) in WORD_COLUMNS for c in frame.columns]
+    # The total row's label is jdcli's own word too (in whichever key column holds it).
+    return [
+        [
+            word(cell, options.lang) if t or cell == "Total" else cell
+            for cell, t in zip(row, translate, strict=True)
+        ]
+        for row in rows
+    ]
 
 
 def to_table(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> None:
-    """A rich table; cell text is data, never markup. Large frames go to ``to_plain_table``."""
+    """A rich table laid out for the console's width (``table_layout``); cell text is data,
+    never markup. Large frames go to ``to_plain_table``."""
     if len(frame) > LARGE_TABLE_ROWS:
         to_plain_table(frame, stream, options)
         return
     from rich.table import Table
     from rich.text import Text
 
+    from jdcli import table_layout
+    from jdcli.labels import importance, series_keys, text
+
+    columns = [str(c) for c in frame.columns]
+    headers = [safe_text(h) for h in people_headers(frame, options)]
+    rows = people_rows(frame, options)
+    rows = table_layout.sparse(rows, series_keys(options.command, columns))
+    numeric = numeric_columns(frame)
     console = data_console(stream)
+    layout = table_layout.plan(
+        headers,
+        rows,
+        numeric,
+        importance(options.command, columns),
+        console.width,
+        wide=options.wide,
+    )
+    if options.wide and layout.total() > console.width:
+        console.width = layout.total()
     table = Table(
-        title=Text(safe_text(options.title)) if options.title else None,
-        caption=Text(safe_text(options.caption)) if options.caption else None,
+        title=Text(safe_text(people_title(options))) if options.title else None,
+        caption=Text(safe_text(people_caption(options))) if options.caption else None,
         caption_justify="left",
         show_lines=False,
     )
-    numeric = numeric_columns(frame)
-    for name, is_num in zip(frame.columns, numeric, strict=True):
+    for i, width in zip(layout.shown, layout.widths, strict=True):
+        header = "\n".join(table_layout.wrap(headers[i], width))
         table.add_column(
-            Text(safe_text(str(name))), justify="right" if is_num else "left", overflow="fold"
+            Text(header),
+            justify="right" if numeric[i] else "left",
+            width=width,
+            no_wrap=True,
+            overflow="ellipsis",
         )
-    columns = [str(c) for c in frame.columns]
-    for i, row in enumerate(human_rows(frame, options.decimals)):
+    for r, row in enumerate(rows):
         cells = []
-        for col, cell in zip(columns, row, strict=True):
-            styles = options.styles.get(col)
-            style = styles[i] if styles is not None else None
+        for i, width in zip(layout.shown, layout.widths, strict=True):
+            cell = row[i] if numeric[i] else table_layout.fit_cell(row[i], width)
+            styles = options.styles.get(columns[i])
+            style = styles[r] if styles is not None else None
             cells.append(Text(cell, style=style or ""))
         table.add_row(*cells)
     console.print(table)
+    if layout.hidden:
+        names = ("、" if options.lang == "zh" else ", ").join(headers[i] for i in layout.hidden)
+        hint = text("see them with --wide or -f csv", options.lang)
+        zh = options.lang == "zh"
+        footer = f"{text('Hidden', options.lang)}{'：' if zh else ': '}{names}"
+        console.print(Text(footer + ("；" if zh else " — ") + hint))
 
 
 def to_xlsx(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> None:

@@ -80,66 +80,109 @@ def _missing(value: Any) -> bool:
 # ---------------------------------------------------------------- renderers
 
 
-def to_markdown_report(report: Report, stream: TextIO, decimals: int) -> None:
+def headline_frame(report: Report, decimals: int, lang: str = "en") -> pd.DataFrame:
+    """The key figures as cells for people (``headline_rows``), one column per header."""
+    import pandas as pd
+
+    from jdcli.labels import word
+    from jdcli.phrases import key_figure
+
+    rows = headline_rows(report.headline, decimals)
+    if lang != "en":
+        words = ("section", "direction")
+        rows = [
+            [
+                word(c, lang) if h in words else key_figure(c, lang)
+                for c, h in zip(row, HEADLINE_HEADERS, strict=True)
+            ]
+            for row in rows
+        ]
+    return pd.DataFrame(rows, columns=HEADLINE_HEADERS, dtype="str")
+
+
+def to_markdown_report(
+    report: Report, stream: TextIO, decimals: int, *, lang: str = "en", wide: bool = False
+) -> None:
     """Markdown: a heading, the source, the key figures, then each section with its caption."""
     from tabulate import tabulate
 
+    from jdcli.labels import column_label, text
+
     stream.write(f"# {_md(report.title)}\n\n")
-    stream.write(f"Dataset `{_md(report.dataset)}`. Source: {_md(report.source)}\n\n")
-    stream.write("## Key figures\n\n")
+    dataset, source = text("Dataset", lang), text("Source", lang)
+    colon, stop = ("：", "。") if lang == "zh" else (": ", ". ")
+    stream.write(f"{dataset} `{_md(report.dataset)}`{stop}{source}{colon}{_md(report.source)}\n\n")
+    stream.write(f"## {text('Key figures', lang)}\n\n")
     if report.headline.empty:
         stream.write("No key figures: no section could be computed.\n")
     else:
-        rows = [[_md(c) for c in row] for row in headline_rows(report.headline, decimals)]
+        headline = headline_frame(report, decimals, lang)
+        rows = [[_md(c) for c in row] for row in headline.itertuples(index=False, name=None)]
         align = ["left", "left", "left", "right", "right", "left", "left"]
+        headers = [column_label("report", h, lang) for h in HEADLINE_HEADERS]
         table = tabulate(
-            rows, headers=HEADLINE_HEADERS, tablefmt="github", colalign=align, disable_numparse=True
+            rows, headers=headers, tablefmt="github", colalign=align, disable_numparse=True
         )
         stream.write(table.rstrip("\n") + "\n")
     for section in report.sections:
-        stream.write(f"\n## {_md(section.title)}\n\n")
+        stream.write(f"\n## {_md(text(section.title, lang))}\n\n")
         if section.shown is None:
             stream.write(f"_Skipped: {_md(section.skipped)}_\n")
             continue
         to_markdown(
             section.shown,
             stream,
-            RenderOptions(decimals=section.decimals, caption=section.caption),
+            RenderOptions(
+                decimals=section.decimals, caption=section.caption, command=section.key, lang=lang
+            ),
         )
 
 
-def to_table_report(report: Report, stream: TextIO, decimals: int) -> None:
-    """Terminal: a title, the key figures panel, then each section as a rich table."""
-
-    from rich.panel import Panel
-    from rich.table import Table
+def to_table_report(
+    report: Report, stream: TextIO, decimals: int, *, lang: str = "en", wide: bool = False
+) -> None:
+    """Terminal: a title, the key figures, then each section, every table laid out by the
+    same policy (``render.to_table``)."""
     from rich.text import Text
 
+    from jdcli.labels import text
+
     console = data_console(stream)
-    console.print(Text(report.title, style="bold"))
-    console.print(Text(f"Dataset {report.dataset}. Source: {report.source}"))
-    panel = Table(show_header=True, box=None, pad_edge=False)
-    for name in HEADLINE_HEADERS:
-        if name in ("value", "change"):
-            panel.add_column(Text(name), justify="right", overflow="fold")
-        else:
-            panel.add_column(Text(name), justify="left", overflow="fold")
-    for row in headline_rows(report.headline, decimals):
-        panel.add_row(*(Text(cell) for cell in row))
-    console.print(Panel(panel, title=Text("Key figures"), title_align="left"))
+    console.print(Text(safe_text(report.title), style="bold"))
+    dataset, source = text("Dataset", lang), text("Source", lang)
+    colon, stop = ("：", "。") if lang == "zh" else (": ", ". ")
+    console.print(
+        Text(safe_text(f"{dataset} {report.dataset}{stop}{source}{colon}{report.source}"))
+    )
+    console.print()
+    to_table(
+        headline_frame(report, decimals, lang),
+        stream,
+        RenderOptions(title="Key figures", command="report", lang=lang, wide=wide),
+    )
     for section in report.sections:
         console.print()
         if section.shown is None:
-            console.print(Text(f"{section.title}: skipped ({section.skipped})"))
+            title = text(section.title, lang)
+            console.print(Text(f"{title}: {text('skipped', lang)} ({section.skipped})"))
             continue
         to_table(
             section.shown,
             stream,
-            RenderOptions(decimals=section.decimals, title=section.title, caption=section.caption),
+            RenderOptions(
+                decimals=section.decimals,
+                title=section.title,
+                caption=section.caption,
+                command=section.key,
+                lang=lang,
+                wide=wide,
+            ),
         )
 
 
-def to_json_report(report: Report, stream: TextIO, decimals: int) -> None:
+def to_json_report(
+    report: Report, stream: TextIO, decimals: int, *, lang: str = "en", wide: bool = False
+) -> None:
     """One JSON object: ``report`` (what it covers), ``headline``, then a key per section."""
     document: dict[str, Any] = {
         "report": {"title": report.title, "dataset": report.dataset, "source": report.source},
@@ -158,7 +201,9 @@ def to_json_report(report: Report, stream: TextIO, decimals: int) -> None:
     stream.write("\n")
 
 
-def to_xlsx_report(report: Report, stream: TextIO, decimals: int) -> None:
+def to_xlsx_report(
+    report: Report, stream: TextIO, decimals: int, *, lang: str = "en", wide: bool = False
+) -> None:
     """An Excel workbook, as bytes to the stream's binary buffer: a "Key figures" sheet (the
     headline, then what the report covers and the sections skipped), then one sheet per
     section shown (its table, then its title and definition). Values are the machine
@@ -191,14 +236,15 @@ def _md(text: str) -> str:
     return safe_text(text).replace("|", "\\|").replace("\n", " ")
 
 
-def to_html_report(report: Report, stream: TextIO, decimals: int) -> None:
-    """One self-contained HTML page (see :mod:`jdcli.report_html`)."""
+def to_html_report(report: Report, stream: TextIO, decimals: int, **_: object) -> None:
+    """One self-contained HTML page (see :mod:`jdcli.report_html`); its labels are English
+    whatever ``--lang`` says (not translated yet)."""
     from jdcli.report_html import to_html_report as page
 
     page(report, stream, decimals)
 
 
-ReportRenderer = Callable[[Report, TextIO, int], None]
+ReportRenderer = Callable[..., None]
 
 REPORT_RENDERERS: dict[Format, ReportRenderer] = {
     Format.TABLE: to_table_report,
@@ -214,6 +260,16 @@ def resolve_report_format(fmt: Format, stream: TextIO) -> Format:
     return resolve_format(fmt, stream, piped=Format.MARKDOWN)
 
 
-def emit_report(report: Report, fmt: Format, stream: TextIO, decimals: int = 2) -> None:
-    """Write ``report`` in ``fmt`` (one of ``REPORT_RENDERERS``; ``auto`` resolved)."""
-    REPORT_RENDERERS[resolve_report_format(fmt, stream)](report, stream, decimals)
+def emit_report(
+    report: Report,
+    fmt: Format,
+    stream: TextIO,
+    decimals: int = 2,
+    *,
+    lang: str = "en",
+    wide: bool = False,
+) -> None:
+    """Write ``report`` in ``fmt`` (one of ``REPORT_RENDERERS``; ``auto`` resolved); ``lang``
+    and ``wide`` shape the views for people (table, Markdown)."""
+    renderer = REPORT_RENDERERS[resolve_report_format(fmt, stream)]
+    renderer(report, stream, decimals, lang=lang, wide=wide)

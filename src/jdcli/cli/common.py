@@ -213,6 +213,42 @@ FontOpt = Annotated[
     ),
 ]
 
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="en|zh",
+        help="Language of tables and Markdown (labels, titles, band and status words): en or "
+        "zh. Default: JDCLI_LANG, else LC_ALL / LC_MESSAGES / LANG (zh* is Chinese). Machine "
+        "formats (CSV, TSV, JSON, JSONL) are the same in every language.",
+        show_default=False,
+    ),
+]
+WideOpt = Annotated[
+    bool,
+    typer.Option(
+        "--wide",
+        help="Tables show every column, uncut (the terminal scrolls); by default the least "
+        "important columns are hidden when they do not fit, and named under the table.",
+    ),
+]
+
+
+def language(option: str | None) -> str:
+    """``--lang``, else the environment's (``labels.resolve_lang``): ``en`` or ``zh``."""
+    global _message_lang
+    from jdcli.labels import resolve_lang
+
+    if option is not None and option.lower() not in ("en", "zh"):
+        raise UsageError(f"--lang expects en or zh, got {option!r}")
+    _message_lang = str(resolve_lang(option, os.environ))
+    return _message_lang
+
+
+#: The language of messages on stderr, set by ``language`` when a command starts.
+_message_lang = "en"
+
+
 #: The value an option of ``BareOptionCommand.bare_options`` takes when given alone.
 BARE = "\0"
 
@@ -277,6 +313,12 @@ def say(kind: str, message: str) -> None:
     """``kind: message`` on one line of stderr, control characters and newlines escaped (a
     header or value quoted from the file may hold a line break)."""
     text = safe_text(message).replace("\r", "\\r").replace("\n", "\\n")
+    if _message_lang != "en":
+        from jdcli.phrases import message as translated
+
+        kind, text = translated(kind, text, _message_lang)
+        stderr_console().print(f"{kind}：{text}")
+        return
     stderr_console().print(f"{kind}: {text}")
 
 
@@ -322,6 +364,10 @@ def reported_errors() -> Iterator[list[Note]]:
     except BrokenPipeError:
         _silence_stdout()
         raise typer.Exit(int(ExitCode.OK)) from None
+    finally:
+        # A command sets the language of its messages (``language``); the next starts in English.
+        global _message_lang
+        _message_lang = "en"
 
 
 def _silence_stdout() -> None:

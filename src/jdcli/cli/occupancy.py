@@ -22,14 +22,17 @@ from jdcli.cli.common import (
     HeaderRowOpt,
     HeaderRowsOpt,
     KeepTotalRowsOpt,
+    LangOpt,
     NoTotalOpt,
     OutputOpt,
     SheetOpt,
     SkipOpt,
     StrictOpt,
+    WideOpt,
     check_chart,
     draw_chart,
     input_paths,
+    language,
     layout_options,
     one_or_many,
     parse_filters,
@@ -101,6 +104,8 @@ def occupancy(
     excel: ExcelOpt = False,
     chart: ChartOpt = None,
     font: FontOpt = None,
+    lang: LangOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Bed occupancy rate (occupied ÷ capacity) per facility, region or period.
 
@@ -108,6 +113,7 @@ def occupancy(
     over 100% is shown, not clipped; zero capacity gives an empty rate.
     """
     with reported_errors():
+        chosen_lang = language(lang)
         from jdcli.analyses import occupancy as analysis
         from jdcli.loading import parse_mappings
 
@@ -147,6 +153,9 @@ def occupancy(
                 title=result.title,
                 caption=result.caption,
                 excel=excel,
+                command="occupancy",
+                lang=chosen_lang,
+                wide=wide,
             ),
             inputs=input_paths(source, "occupancy") if output is not None else [],
         )

@@ -12,7 +12,10 @@ import typer
 from jdcli.cli import app
 from jdcli.cli.common import (
     DecimalsOpt,
+    LangOpt,
     OutputOpt,
+    WideOpt,
+    language,
     output_format,
     reported_errors,
     write_atomically,
@@ -50,6 +53,8 @@ def report(
     fmt: ReportFormatOpt = Format.AUTO,
     output: OutputOpt = None,
     decimals: DecimalsOpt = 2,
+    lang: LangOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """One report of a dataset package: key figures, then occupancy, trends, staffing and
     claim checks, each with its definition.
@@ -63,10 +68,19 @@ def report(
     from jdcli.analyses import report as analysis
 
     with reported_errors():
+        chosen_lang = language(lang)
         chosen = report_format(fmt, output)
         result = analysis.run(dataset, decimals=decimals)
         if result.report is not None:
-            write_report(result.report, chosen, output, decimals, inputs=list(result.inputs))
+            write_report(
+                result.report,
+                chosen,
+                output,
+                decimals,
+                inputs=list(result.inputs),
+                lang=chosen_lang,
+                wide=wide,
+            )
 
 
 def report_format(fmt: Format, output: Path | None) -> Format:
@@ -91,14 +105,18 @@ def write_report(
     decimals: int,
     *,
     inputs: Sequence[Path | None] = (),
+    lang: str = "en",
+    wide: bool = False,
 ) -> None:
     """To stdout, or atomically to ``output`` (never over one of ``inputs``)."""
     from jdcli.report_render import emit_report
 
     if output is None:
-        emit_report(built, fmt, sys.stdout, decimals)
+        emit_report(built, fmt, sys.stdout, decimals, lang=lang, wide=wide)
         sys.stdout.flush()
         return
     write_atomically(
-        output, lambda stream: emit_report(built, fmt, stream, decimals), inputs=inputs
+        output,
+        lambda stream: emit_report(built, fmt, stream, decimals, lang=lang, wide=wide),
+        inputs=inputs,
     )

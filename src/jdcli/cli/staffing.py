@@ -27,14 +27,17 @@ from jdcli.cli.common import (
     HeaderRowOpt,
     HeaderRowsOpt,
     KeepTotalRowsOpt,
+    LangOpt,
     NoTotalOpt,
     OutputOpt,
     SheetOpt,
     SkipOpt,
     StrictOpt,
+    WideOpt,
     check_chart,
     draw_chart,
     input_paths,
+    language,
     layout_options,
     one_or_many,
     output_format,
@@ -161,6 +164,8 @@ def staffing(
     excel: ExcelOpt = False,
     chart: ChartOpt = None,
     font: FontOpt = None,
+    lang: LangOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Staffing ratios per unit: share of staff, staff per N of population, caseload.
 
@@ -169,6 +174,7 @@ def staffing(
     bundled Guangzhou figures, one row per ratio.
     """
     with reported_errors():
+        chosen_lang = language(lang)
         from jdcli.loading import parse_mappings
 
         chosen = output_format(fmt, output)
@@ -197,7 +203,13 @@ def staffing(
             chosen,
             output,
             RenderOptions(
-                decimals=decimals, title=result.title, caption=result.caption, excel=excel
+                decimals=decimals,
+                title=result.title,
+                caption=result.caption,
+                excel=excel,
+                command="staffing",
+                lang=chosen_lang,
+                wide=wide,
             ),
             inputs=[*input_paths(source, "staffing"), base_file],
         )

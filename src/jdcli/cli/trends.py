@@ -23,13 +23,16 @@ from jdcli.cli.common import (
     FormatOpt,
     HeaderRowOpt,
     HeaderRowsOpt,
+    LangOpt,
     OutputOpt,
     SheetOpt,
     SkipOpt,
     StrictOpt,
+    WideOpt,
     check_chart,
     draw_chart,
     input_paths,
+    language,
     layout_options,
     one_or_many,
     output_format,
@@ -151,6 +154,8 @@ def trends(
     excel: ExcelOpt = False,
     chart: ChartOpt = None,
     font: FontOpt = None,
+    lang: LangOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Year-on-year (同比) or sequential (环比) change per series.
 
@@ -160,6 +165,7 @@ def trends(
     missing level from a single one, or are checked against the levels.
     """
     with reported_errors():
+        chosen_lang = language(lang)
         from jdcli.analyses import trends as analysis
         from jdcli.analyses.trends_views import human_view
         from jdcli.loading import parse_mappings
@@ -201,6 +207,9 @@ def trends(
             caption=result.caption,
             excel=excel,
             styles=styles,
+            command="trends/summary" if summary else f"trends/{compare.value}",
+            lang=chosen_lang,
+            wide=wide,
         )
         write_output(table, chosen, output, options, inputs=input_paths(source, "trends"))
 

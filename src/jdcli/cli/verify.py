@@ -15,7 +15,10 @@ from jdcli.cli.common import (
     ExcelOpt,
     FilterOpt,
     FormatOpt,
+    LangOpt,
     OutputOpt,
+    WideOpt,
+    language,
     parse_filters,
     reading_progress,
     reported_errors,
@@ -67,6 +70,8 @@ def verify(
     excel: ExcelOpt = False,
     text: TextOpt = None,
     extract: ExtractOpt = False,
+    lang: LangOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Check published figures against their own inputs, allowing for rounding.
 
@@ -93,12 +98,14 @@ def verify(
     output gains line and sentence. --extract writes those claims as a claims file instead.
     """
     with reported_errors():
+        chosen_lang = language(lang)
         from jdcli.analyses.verify import input_paths, run
 
         if text is not None or extract:
             _from_text(
-                claims, text, extract, col or filters, encoding, fmt, output, decimals, excel
-            )
+                claims, text, extract, col or filters, encoding, fmt, output, decimals, excel,
+                (chosen_lang, wide),
+            )  # fmt: skip
             return
         from jdcli.loading import parse_mappings
 
@@ -117,7 +124,13 @@ def verify(
                 progress=progress,
             )
         options = RenderOptions(
-            decimals=decimals, title=result.title, caption=result.caption, excel=excel
+            decimals=decimals,
+            title=result.title,
+            caption=result.caption,
+            excel=excel,
+            command="verify",
+            lang=chosen_lang,
+            wide=wide,
         )
         write_output(result.frame, fmt, output, options, inputs=inputs)
         if result.failure:
@@ -134,8 +147,10 @@ def _from_text(
     output: Path | None,
     decimals: int,
     excel: bool,
+    view: tuple[str, bool],
 ) -> None:
-    """``--text`` (and ``--extract``): the claims of an article, checked or written out."""
+    """``--text`` (and ``--extract``): the claims of an article, checked or written out;
+    ``view`` is the table view's language and ``--wide``."""
     from jdcli.analyses.verify import run
     from jdcli.errors import UsageError
 
@@ -145,7 +160,13 @@ def _from_text(
         raise UsageError("--text reads claims from prose: give no CLAIM|FILE, --col or --filter")
     result = run(text=text, extract=extract, encoding=encoding)
     options = RenderOptions(
-        decimals=decimals, title=result.title, caption=result.caption, excel=excel
+        decimals=decimals,
+        title=result.title,
+        caption=result.caption,
+        excel=excel,
+        command="" if extract else "verify",
+        lang=view[0],
+        wide=view[1],
     )
     inputs = [None if text == "-" else Path(text)]
     write_output(result.frame, fmt, output, options, inputs=inputs)
