@@ -17,15 +17,19 @@ if TYPE_CHECKING:
 
 #: A path (``"-"`` for stdin), a pandas DataFrame, or None for the bundled data.
 Source: TypeAlias = "str | os.PathLike[str] | pd.DataFrame | None"
-#: ``{column: value}`` or ``{column: [values]}``: rows whose column holds one of the values.
+#: ``{column: value}`` or ``{column: [values]}``: rows whose column holds one of the values;
+#: ``{"column!": value}``: rows whose column holds none of them.
 Filters: TypeAlias = "Mapping[str, str | Sequence[str]] | None"
 
 
 def filter_map(filters: Filters) -> dict[str, list[str]]:
-    """Filters as ``{column: [values]}`` (one value or several alternatives per column)."""
+    """Filters as ``{column: [values]}`` (one value or several alternatives per column); a
+    column ending in ``!`` (``{"机构名称!": "合计"}``) keeps the rows holding none of them."""
+    from jdcli.loading import filter_key
+
     result: dict[str, list[str]] = {}
     for name, values in (filters or {}).items():
-        if not str(name).strip():
+        if not filter_key(str(name))[0]:
             raise UsageError("a filter needs a column name")
         listed = [values] if isinstance(values, str) else [str(v) for v in values]
         result.setdefault(str(name).strip(), []).extend(listed)
