@@ -11,7 +11,8 @@ The first argument is a path, a pandas DataFrame or None (the bundled data); key
 arguments are named after the command's options, with ``columns={canonical: actual}`` for
 ``--col`` and ``filters={column: value or [values]}`` for ``--filter`` (a key ending in ``!``
 leaves those values out, as ``--filter 'COL!=VALUE'``). Errors are :class:`JdcliError` (a
-``ValueError``) with the command line's one-line message; nothing is printed. ``import jdcli`` imports no pandas until a function runs.
+``ValueError``) with the command line's one-line message; nothing is printed.
+``import jdcli`` imports no pandas until a function runs.
 """
 
 from __future__ import annotations
