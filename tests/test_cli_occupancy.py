@@ -157,7 +157,8 @@ def test_missing_columns_one_line(invoke, tmp_path: Path) -> None:  # type: igno
     result = invoke(["occupancy", str(path)])
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        f"Error: {path}: missing column(s) capacity (found: 机构, 在所人数, 核定); needs "
+        f"Error: {path}: missing column(s) capacity "
+        "(found: 机构 (facility), 在所人数 (occupied), 核定); needs "
         "capacity+occupied or capacity_days+occupied_days; map one with --col capacity=NAME"
     ]
     mapped = invoke(["occupancy", str(path), "--col", "capacity=核定", "-f", "csv"])

@@ -109,6 +109,8 @@ def resolve_names(
     """
     import pandas as pd
 
+    from jdcli.loading.schema import found_columns
+
     found = {str(c).strip().casefold(): str(c) for c in loaded.frame.columns}
     for canonical, actual in loaded.headers.items():
         found[actual.strip().casefold()] = canonical
@@ -118,7 +120,7 @@ def resolve_names(
         if target is None:
             raise UsageError(
                 f"{option} {name}: no column {name!r} in {loaded.name} "
-                f"(found: {', '.join(map(str, loaded.frame.columns))})"
+                f"(found: {found_columns(loaded.frame.columns, loaded.headers)})"
             )
         if option == "--by":
             reason = (reserved or {}).get(target)

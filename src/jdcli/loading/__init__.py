@@ -366,6 +366,8 @@ def filter_conditions(
     """``--filter`` as conditions that must all hold: a key ``COL`` keeps rows holding one of
     its values, a key ``COL!`` rows holding none of them; a UsageError names a COL that is
     no column of ``source`` (listing the columns as the file names them)."""
+    from jdcli.loading.schema import found_columns
+
     names = [str(c) for c in columns]
     by_key = {name.strip().casefold(): name for name in names}
     original = {canonical.casefold(): canonical for canonical in found}
@@ -379,7 +381,7 @@ def filter_conditions(
             sign = "!=" if negated else "="
             raise UsageError(
                 f"--filter {column}{sign}…: no column {column!r} in {source} "
-                f"(found: {', '.join(names)})"
+                f"(found: {found_columns(names, found)})"
             )
         conditions.append(Condition(target, frozenset(v.strip() for v in values), negated))
     return conditions
