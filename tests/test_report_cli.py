@@ -97,6 +97,19 @@ def test_no_csv_form(invoke, fmt: str) -> None:  # type: ignore[no-untyped-def]
     assert f"Error: a report has no {fmt} form" in result.stderr
 
 
+def test_help_lists_only_the_formats_a_report_has(invoke) -> None:  # type: ignore[no-untyped-def]
+    from jdcli.report_render import REPORT_RENDERERS
+
+    result = invoke(["report", "--help"])
+    assert result.exit_code == 0
+    offered = re.search(r"--format <([a-z|]+)>", result.stdout)
+    assert offered is not None, result.stdout
+    choices = offered.group(1).split("|")
+    assert choices == ["auto", *(f.value for f in REPORT_RENDERERS)]
+    for refused in ("csv", "tsv", "jsonl"):
+        assert refused not in choices
+
+
 def test_output_file_takes_markdown_from_the_extension(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "report.md"
     result = invoke(["report", "-o", str(target)])

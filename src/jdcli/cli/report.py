@@ -37,9 +37,13 @@ ReportFormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="Output format: auto (a table on a terminal, Markdown otherwise), table, markdown "
-        "or json. A report has no CSV form.",
+        help="Output format: auto (a table on a terminal, Markdown otherwise), table, markdown, "
+        "json, or xlsx (a workbook: a sheet per section, with -o or piped). A report has no "
+        "CSV form.",
         case_sensitive=False,
+        # Only the formats a report has (the shared Format enum parses; others are refused
+        # with a sentence saying why).
+        metavar="<auto|table|markdown|json|xlsx>",
     ),
 ]
 
@@ -57,8 +61,8 @@ def report(
     Each section runs on the resource the package assigns to its command ("jdcli":
     {"command": ...} in datapackage.json); a section without one is skipped with a note, and
     a package with no section to show is an input error. Formats: table (on a terminal),
-    markdown (auto when piped or with -o FILE.md), json (one object, a key per section). A
-    report has no CSV form.
+    markdown (auto when piped or with -o FILE.md), json (one object, a key per section), xlsx
+    (a workbook: key figures and a sheet per section). A report has no CSV form.
     """
     from jdcli.analyses import report as analysis
 
@@ -73,11 +77,11 @@ def report_format(fmt: Format, output: Path | None) -> Format:
     """The report format: explicit, from ``-o``'s extension, or ``auto`` against stdout."""
     from jdcli.report_render import REPORT_RENDERERS
 
-    chosen = output_format(fmt, output, piped=Format.MARKDOWN, formats="markdown, json or table")
+    formats = "markdown, json, table or xlsx"
+    chosen = output_format(fmt, output, piped=Format.MARKDOWN, formats=formats)
     if chosen not in REPORT_RENDERERS:
         raise UsageError(
-            f"a report has no {chosen.value} form (it is several tables); "
-            "use --format markdown, json or table"
+            f"a report has no {chosen.value} form (it is several tables); use --format {formats}"
         )
     return chosen
 
