@@ -700,7 +700,8 @@ def data_console(stream: TextIO) -> Any:
     from rich.console import Console
 
     isatty = getattr(stream, "isatty", None)
-    terminal = bool(isatty and isatty())
+    # As rich reads them: FORCE_COLOR (non-empty) colours a pipe too; NO_COLOR wins.
+    terminal = bool(isatty and isatty()) or bool(os.environ.get("FORCE_COLOR"))
     return Console(
         file=stream,
         width=console_width(stream),
@@ -755,10 +756,13 @@ def to_table(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> Non
             Text(safe_text(str(name))), justify="right" if is_num else "left", overflow="fold"
         )
     columns = [str(c) for c in frame.columns]
+    from jdcli.styles import cell_styles
+
+    given = cell_styles(frame, options.styles)  # status words coloured (bands, pass/fail …)
     for i, row in enumerate(human_rows(frame, options.decimals)):
         cells = []
         for col, cell in zip(columns, row, strict=True):
-            styles = options.styles.get(col)
+            styles = given.get(col)
             style = styles[i] if styles is not None else None
             cells.append(Text(cell, style=style or ""))
         table.add_row(*cells)

@@ -115,6 +115,8 @@ def to_table_report(report: Report, stream: TextIO, decimals: int) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from jdcli.styles import polarity_styles
+
     console = data_console(stream)
     console.print(Text(report.title, style="bold"))
     console.print(Text(f"Dataset {report.dataset}. Source: {report.source}"))
@@ -135,7 +137,13 @@ def to_table_report(report: Report, stream: TextIO, decimals: int) -> None:
         to_table(
             section.shown,
             stream,
-            RenderOptions(decimals=section.decimals, title=section.title, caption=section.caption),
+            RenderOptions(
+                decimals=section.decimals,
+                title=section.title,
+                caption=section.caption,
+                # Changes coloured by the metric's polarity, as ``jdcli trends`` shows them.
+                styles=polarity_styles(section.shown, section.polarity),
+            ),
         )
 
 

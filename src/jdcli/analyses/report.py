@@ -303,7 +303,7 @@ def verify_section(resource: Resource, label: str, decimals: int) -> tuple[Secti
 
 def trends_section(resource: Resource, label: str, decimals: int) -> tuple[Section, pd.DataFrame]:
     """The trends table (as ``jdcli trends`` shows it) and each series' latest change."""
-    from jdcli.analyses.trends import caption, compute
+    from jdcli.analyses.trends import caption, compute, metric_polarity
     from jdcli.analyses.trends_views import human_view
     from jdcli.loading import load
     from jdcli.loading.schemas import TRENDS
@@ -320,6 +320,7 @@ def trends_section(resource: Resource, label: str, decimals: int) -> tuple[Secti
         caption(loaded, "yoy", False, result.frame),
         decimals,
         people=human_view(result.frame, decimals),
+        polarity=metric_polarity(loaded),
     )
     changed = result.frame.loc[result.frame["change"].notna()]
     latest = changed.drop_duplicates([*result.keys, "unit"], keep="last")
