@@ -58,9 +58,10 @@ def read_package(folder: Path) -> dict[str, Any]:
     return data
 
 
-def resources(folder: Path) -> list[Resource]:
-    """Every resource of the package in ``folder``, in the order the package lists them."""
-    package = read_package(folder)
+def resources(folder: Path, package: dict[str, Any] | None = None) -> list[Resource]:
+    """Every resource of the package in ``folder`` (its datapackage.json, or ``package``
+    when given), in the order the package lists them."""
+    package = read_package(folder) if package is None else package
     name = str(package.get("name", folder.name))
     found = []
     for entry in package.get("resources", []):

@@ -24,12 +24,21 @@ if TYPE_CHECKING:
     from jdcli.report_model import Report
 
 DatasetArg = Annotated[
-    str | None,
+    list[str] | None,
     typer.Argument(
-        help="A dataset package: a folder with datapackage.json, or the name of a bundled one. "
-        "Omitted: the bundled guangzhou-2018.",
+        help="A dataset package: a folder with datapackage.json, or the name of a bundled one; "
+        "or a folder of CSV files without one, or FILE …: each file is assigned to the command "
+        "whose columns it fits. Omitted: the bundled guangzhou-2018.",
         show_default=False,
-        metavar="DATASET",
+        metavar="[DATASET|FOLDER|FILE …]",
+    ),
+]
+InitOpt = Annotated[
+    bool,
+    typer.Option(
+        "--init",
+        help="Write FOLDER/datapackage.json as inferred from its files (the command per file, "
+        "titles, units; polarity left empty to fill in), print its path, and stop.",
     ),
 ]
 ReportFormatOpt = Annotated[
@@ -54,21 +63,28 @@ def report(
     fmt: ReportFormatOpt = Format.AUTO,
     output: OutputOpt = None,
     decimals: DecimalsOpt = 2,
+    init: InitOpt = False,
 ) -> None:
     """One report of a dataset package: key figures, then occupancy, trends, staffing and
     claim checks, each with its definition.
 
     Each section runs on the resource the package assigns to its command ("jdcli":
     {"command": ...} in datapackage.json); a section without one is skipped with a note, and
-    a package with no section to show is an input error. Formats: table (on a terminal),
+    a package with no section to show is an input error. Without datapackage.json each file
+    goes to the command whose columns it fits (a note says which); --init writes that
+    datapackage.json for editing. Formats: table (on a terminal),
     markdown (auto when piped or with -o FILE.md), json (one object, a key per section), xlsx
     (a workbook: key figures and a sheet per section). A report has no CSV form.
     """
     from jdcli.analyses import report as analysis
 
     with reported_errors():
+        if init:
+            written = analysis.write_descriptor(dataset or [])
+            typer.echo(str(written))
+            return
         chosen = report_format(fmt, output)
-        result = analysis.run(dataset, decimals=decimals)
+        result = analysis.run(dataset or None, decimals=decimals)
         if result.report is not None:
             write_report(result.report, chosen, output, decimals, inputs=list(result.inputs))
 
