@@ -80,6 +80,22 @@ def resources(folder: Path, package: dict[str, Any] | None = None) -> list[Resou
     return found
 
 
+def bundled_file(name: str) -> Path | None:
+    """The bundled file ``DATASET/FILE`` names (as ``jdcli datasets`` prints its path), or
+    None when ``name`` is no such path."""
+    parts = Path(name).parts
+    if len(parts) != 2 or Path(name).is_absolute():
+        return None
+    try:
+        root = datasets_root()
+    except UsageError:  # pragma: no cover - an installation without its data
+        return None
+    candidate = root / parts[0] / parts[1]
+    if (root / parts[0] / "datapackage.json").is_file() and candidate.is_file():
+        return candidate
+    return None
+
+
 def bundled_packages() -> list[Path]:
     """The folders of the bundled packages, sorted by name."""
     root = datasets_root()
