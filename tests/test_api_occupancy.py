@@ -82,7 +82,7 @@ def stderr_of(result: jdcli.Result) -> str:
     """What the CLI prints on stderr for ``result``: its notes, then a failed check."""
     lines = [f"{n.level}: {n.text}" for n in result.notes]
     if result.failure is not None:
-        lines.append(f"Error: {result.failure}")
+        lines.append(f"Check failed: {result.failure}")
     return "".join(line + "\n" for line in lines)
 
 

@@ -1,7 +1,7 @@
 """``jdcli.verify`` (the Python API) against ``jdcli verify`` (the command line): one engine.
 
 The CLI's ``-f csv`` is the API's frame written by the same CSV renderer, its stderr the
-API's notes (then ``Error: <failure>`` when a claim fails), and an input error is the same
+API's notes (then ``Check failed: <failure>`` when a claim fails), and an input error is the same
 message as a :class:`jdcli.JdcliError`, with nothing printed.
 """
 
@@ -56,7 +56,7 @@ def line(kind: str, text: str) -> str:
 
 def expected_stderr(result: jdcli.Result) -> str:
     text = "".join(line(n.level, n.text) for n in result.notes)
-    return text + (line("Error", result.failure) if result.failure else "")
+    return text + (line("Check failed", result.failure) if result.failure else "")
 
 
 def assert_same(invoke: Any, args: list[str], claims: Any, **options: Any) -> jdcli.Result:

@@ -98,7 +98,7 @@ def test_fail_above_exits_1_after_writing_data(invoke) -> None:  # type: ignore[
     result = invoke(["occupancy", str(DATA / "beds_gbk.csv"), "--fail-above", "100", "-f", "csv"])
     assert result.exit_code == 1
     assert "第二戒毒所,1,500,510,102,-10,over" in result.stdout
-    assert result.stderr.strip() == "Error: 1 group(s) above 100%: 第二戒毒所 (102%)"
+    assert result.stderr.strip() == "Check failed: 1 group(s) above 100%: 第二戒毒所 (102%)"
     ok = invoke(["occupancy", str(DATA / "beds_gbk.csv"), "--fail-above", "102", "-f", "csv"])
     assert ok.exit_code == 0
 
@@ -139,6 +139,8 @@ def test_output_refuses_to_overwrite_input(invoke, tmp_path: Path) -> None:  # t
         (["--by", "zone"], "--by zone: no column 'zone'"),
         (["--col", "capacity"], "--col expects NAME=VALUE"),
         (["--filter", "nothing"], "--filter expects COL=VALUE"),
+        (["--filter", " !=x"], "--filter expects COL=VALUE or COL!=VALUE"),
+        (["--filter", "zone!=x"], "--filter zone!=…: no column 'zone'"),
     ],
 )
 def test_usage_errors(invoke, args: list[str], fragment: str) -> None:  # type: ignore[no-untyped-def]
@@ -155,7 +157,8 @@ def test_missing_columns_one_line(invoke, tmp_path: Path) -> None:  # type: igno
     result = invoke(["occupancy", str(path)])
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        f"Error: {path}: missing column(s) capacity (found: 机构, 在所人数, 核定); needs "
+        f"Error: {path}: missing column(s) capacity "
+        "(found: 机构 (facility), 在所人数 (occupied), 核定); needs "
         "capacity+occupied or capacity_days+occupied_days; map one with --col capacity=NAME"
     ]
     mapped = invoke(["occupancy", str(path), "--col", "capacity=核定", "-f", "csv"])

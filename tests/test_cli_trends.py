@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jdcli.analyses.trends_views import sparklines
-from jdcli.cli.trends import polarity_styles
+from jdcli.styles import polarity_styles
 from tests.conftest import DATA, assert_golden
 
 

@@ -175,7 +175,7 @@ def test_missing_columns_are_all_named(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         load(path, OCCUPANCY)
     message = str(info.value)
-    assert "missing column(s) capacity, occupied (found: 机构, 地区)" in message
+    assert "missing column(s) capacity, occupied (found: 机构 (facility), 地区 (region))" in message
     assert "--col capacity=NAME" in message
 
 
@@ -266,3 +266,13 @@ def test_dates() -> None:
     assert pd.isna(parsed.iloc[6])
     with pytest.raises(InputError, match=r"f\.csv line 2, column 日期: '31/05/2018' is not a date"):
         parse_dates(series(["31/05/2018"]), source="f.csv", column="日期")
+
+
+def test_column_messages_use_the_files_own_headers(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "staff.csv"
+    path.write_text("区,年份,禁毒社工,社区戒毒人员,备注\n越秀区,2018,50,400,\n", encoding="utf-8")
+    found = "区 (region), 年份 (period), 禁毒社工 (social_workers), 社区戒毒人员 (clients), 备注"
+    for args in (["--filter", "街道=1"], ["--by", "街道"]):
+        result = invoke(["staffing", str(path), *args])
+        assert result.exit_code == 2
+        assert f"(found: {found})" in result.stderr, result.stderr

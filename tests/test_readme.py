@@ -24,8 +24,16 @@ def commands() -> list[str]:
 
 def test_readme_opens_with_install_and_test_commands() -> None:
     first, second = code_blocks(README)[:2]
-    assert first == "python3 -m pip install . && jdcli report"
-    assert second == 'python3 -m pip install ".[test]" && python3 -m pytest'
+    # A virtual environment first: a system Python under PEP 668 (Debian, Ubuntu) refuses
+    # ``pip install``; ``python3 -m venv .venv`` over an existing one is harmless, so each
+    # command also works on its own.
+    assert first == (
+        "python3 -m venv .venv && .venv/bin/python -m pip install . && .venv/bin/jdcli report"
+    )
+    assert second == (
+        'python3 -m venv .venv && .venv/bin/python -m pip install ".[test]" '
+        "&& .venv/bin/python -m pytest"
+    )
 
 
 def test_ci_runs_the_readme_test_command_verbatim() -> None:

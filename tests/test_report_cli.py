@@ -97,6 +97,19 @@ def test_no_csv_form(invoke, fmt: str) -> None:  # type: ignore[no-untyped-def]
     assert f"Error: a report has no {fmt} form" in result.stderr
 
 
+def test_help_lists_only_the_formats_a_report_has(invoke) -> None:  # type: ignore[no-untyped-def]
+    from jdcli.report_render import REPORT_RENDERERS
+
+    result = invoke(["report", "--help"])
+    assert result.exit_code == 0
+    offered = re.search(r"--format <([a-z|]+)>", result.stdout)
+    assert offered is not None, result.stdout
+    choices = offered.group(1).split("|")
+    assert choices == ["auto", *(f.value for f in REPORT_RENDERERS)]
+    for refused in ("csv", "tsv", "jsonl"):
+        assert refused not in choices
+
+
 def test_output_file_takes_markdown_from_the_extension(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "report.md"
     result = invoke(["report", "-o", str(target)])
@@ -111,8 +124,10 @@ def test_output_csv_extension_is_refused(invoke, tmp_path: Path) -> None:  # typ
     assert not (tmp_path / "report.csv").exists()
 
 
-@pytest.mark.parametrize("dataset", ["no-such-dataset", str(DATA)])
-def test_unknown_dataset(invoke, dataset: str) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("dataset", ["no-such-dataset", "EMPTY"])
+def test_unknown_dataset(invoke, tmp_path: Path, dataset: str) -> None:  # type: ignore[no-untyped-def]
+    if dataset == "EMPTY":
+        dataset = str(tmp_path)  # a folder with no datapackage.json and no table in it
     result = invoke(["report", dataset])
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: ")
@@ -249,3 +264,86 @@ def test_package_with_nothing_to_report_is_an_input_error(invoke, tmp_path: Path
         "the package assigns no resource to jdcli staffing; Claims checked: the package "
         "assigns no resource to jdcli verify)\n"
     )
+
+
+def _plain_folder(tmp_path: Path) -> Path:
+    """A folder of plain CSV files (no datapackage.json), one per command."""
+    import shutil
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    for name in ("beds_zh.csv", "trends_zh.csv", "claims_chinese.csv", "staffing_stations.csv"):
+        shutil.copy(DATA / name, folder / name)
+    (folder / "readme.txt").write_text("not a table at all\n", encoding="utf-8")
+    return folder
+
+
+def test_report_of_a_folder_without_datapackage(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = _plain_folder(tmp_path)
+    result = invoke(["report", str(folder), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    for key in ("occupancy", "trends", "staffing", "verify"):
+        assert "rows" in document[key], key
+    notes = result.stderr
+    assert (
+        f"Note: {folder / 'beds_zh.csv'}: read by jdcli occupancy (beds: 床位数, 在所人数)" in notes
+    )
+    assert f"{folder / 'claims_chinese.csv'}: read by jdcli verify" in notes
+    assert f"{folder / 'staffing_stations.csv'}: read by jdcli staffing" in notes
+    assert f"{folder / 'trends_zh.csv'}: read by jdcli trends (series over 年份)" in notes
+    assert f"{folder / 'readme.txt'}: not used" in notes
+    # The same figures as the command on the file.
+    alone = invoke(["occupancy", str(folder / "beds_zh.csv"), "-f", "json"])
+    assert document["occupancy"]["rows"] == json.loads(alone.stdout)
+
+
+def test_report_of_files(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = _plain_folder(tmp_path)
+    result = invoke(
+        ["report", str(folder / "beds_zh.csv"), str(folder / "trends_zh.csv"), "-f", "json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert "rows" in document["occupancy"] and "rows" in document["trends"]
+    assert "skipped" in document["staffing"]
+    missing = invoke(["report", str(folder / "nope.csv")])
+    assert missing.exit_code == 2
+    assert "nope.csv: no such folder" in missing.stderr
+    among = invoke(["report", str(folder / "beds_zh.csv"), str(folder / "nope.csv")])
+    assert among.exit_code == 2
+    assert "nope.csv: no such file or folder" in among.stderr
+
+
+def test_report_init_writes_the_inferred_datapackage(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = _plain_folder(tmp_path)
+    result = invoke(["report", "--init", str(folder)])
+    assert result.exit_code == 0, result.stderr
+    written = folder / "datapackage.json"
+    assert result.stdout.strip() == str(written)
+    package = json.loads(written.read_text(encoding="utf-8"))
+    commands = {r["path"]: r["jdcli"]["command"] for r in package["resources"]}
+    assert commands == {
+        "beds_zh.csv": "occupancy",
+        "claims_chinese.csv": "verify",
+        "staffing_stations.csv": "staffing",
+        "trends_zh.csv": "trends",
+    }
+    trends = next(r for r in package["resources"] if r["jdcli"]["command"] == "trends")
+    assert any(f.get("polarity") == "" for f in trends["schema"]["fields"])
+    # The written package gives the same report, and --init never writes over it.
+    again = invoke(["report", str(folder), "-f", "json"])
+    assert again.exit_code == 0
+    assert "read by jdcli" not in again.stderr
+    twice = invoke(["report", "--init", str(folder)])
+    assert twice.exit_code == 2
+    assert "already exists" in twice.stderr
+
+
+def test_report_api_takes_files(tmp_path: Path) -> None:
+    import jdcli
+
+    folder = _plain_folder(tmp_path)
+    result = jdcli.report([folder / "beds_zh.csv"])
+    assert [s.title for s in result.sections] == ["Occupancy"]
+    assert any("read by jdcli occupancy" in str(n) for n in result.notes)

@@ -34,6 +34,7 @@ sys.stderr.write(f"\\nexit={code} heavy={','.join(heavy)}\\n")
         (["occupancy", "--no-such-option"], 2),
         (["occupancy", "--format", "nonsense"], 2),
         (["no-such-command"], 2),
+        (["--show-completion", "bash"], 0),
     ],
 )
 def test_no_heavy_imports(args: list[str], exit_code: int) -> None:
@@ -85,3 +86,17 @@ def test_a_command_runs_without_transparent_huge_pages(tmp_path: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=tmp_path
     )
     assert result.stderr.strip().splitlines()[-1] == "1", result.stderr
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish", "powershell"])
+def test_completion_script_for_each_shell(shell: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "jdcli", "--show-completion", shell],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    # The script completes jdcli's words by asking jdcli itself.
+    assert "_JDCLI_COMPLETE" in result.stdout

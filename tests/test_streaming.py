@@ -209,6 +209,8 @@ def _must_stream(monkeypatch: pytest.MonkeyPatch) -> None:
         ["--freq", "month", "--filter", "region= R0 "],
         ["--freq", "quarter", "--filter", "facility=F1", "--filter", "facility=F3"],
         ["--freq", "month", "--filter", "FACILITY=F2", "--filter", "区域=R0"],
+        ["--freq", "month", "--filter", "facility!=F1", "--filter", "facility!= F3 "],
+        ["--freq", "quarter", "--filter", "区域=R1", "--filter", "facility!=F2"],
         ["--as-of", "2018-12-31"],
         ["--as-of", "2018-12-03", "--by", "区域"],
         ["--as-of", "2019-01-10", "--filter", "区域=R1", "--no-total"],

@@ -420,3 +420,47 @@ def test_a_correct_total_row_changes_no_figure(
 )
 def test_missing_periods_of_a_rollup(labels: list[str], freq: str, expected: list[str]) -> None:
     assert missing_periods(pd.Series(labels, dtype="str"), freq) == expected
+
+
+UNLABELLED = (
+    "机构名称,月份,床位,在所人数\n"
+    "一所,2024-01,100,90\n"
+    "二所,2024-01,200,150\n"
+    "三所加总,2024-01,300,240\n"
+    "一所,2024-02,100,95\n"
+    "二所,2024-02,200,160\n"
+    "三所加总,2024-02,300,255\n"
+)
+
+
+def test_the_total_row_warnings_filter_works_as_written(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import re
+    import shlex
+
+    path = tmp_path / "census.csv"
+    path.write_text(UNLABELLED, encoding="utf-8")
+    first = invoke(["occupancy", str(path), "-f", "csv"])
+    assert first.exit_code == 0
+    advice = re.search(r"leave it out with (--filter '[^']*')", first.stderr)
+    assert advice is not None, first.stderr
+    assert advice.group(1) == "--filter '机构名称!=三所加总'"
+    again = invoke(["occupancy", str(path), "-f", "csv", *shlex.split(advice.group(1))])
+    assert again.exit_code == 0
+    assert again.stderr == ""
+    assert "三所加总" not in again.stdout
+    assert "Total,2024-01,2,300,240,80,60,normal" in again.stdout
+
+
+def test_negated_filters_in_the_api(tmp_path: Path) -> None:
+    import jdcli
+
+    path = tmp_path / "census.csv"
+    path.write_text(UNLABELLED, encoding="utf-8")
+    result = jdcli.occupancy(path, filters={"机构名称!": ["三所加总", "一所"], "月份": "2024-02"})
+    assert result.frame["facility"].tolist() == ["二所"]
+    assert result.frame["occupied"].tolist() == [160]
+    # The canonical name works too, and a negated filter alone keeps every other row.
+    kept = jdcli.occupancy(path, filters={"facility!": "三所加总"}, total=False)
+    assert sorted(set(kept.frame["facility"])) == ["一所", "二所"]
+    with pytest.raises(jdcli.UsageError, match="a filter needs a column name"):
+        jdcli.occupancy(path, filters={"!": "x"})

@@ -31,7 +31,7 @@ def test_inline_failure_prints_then_exits_1(invoke) -> None:  # type: ignore[no-
         "the inputs give 12.35%; 12.34% needs numerator 2467 to 2468, with denominator 20000; "
         "or denominator 20001 to 20016, with numerator 2469"
     )
-    assert result.stderr == "Error: 1 of 2 claim(s) fail: edge\n"
+    assert result.stderr == "Check failed: 1 of 2 claim(s) fail: edge\n"
 
 
 @pytest.mark.parametrize(
@@ -76,7 +76,7 @@ def test_file_with_every_kind(invoke, monkeypatch: pytest.MonkeyPatch) -> None: 
     assert_golden("verify_mixed.md", result.stdout)
     assert result.stderr == (
         "Note: 1 claim(s) unverifiable: their inputs are not given\n"
-        "Error: 2 of 8 claim(s) fail: edge; rounded in the table\n"
+        "Check failed: 2 of 8 claim(s) fail: edge; rounded in the table\n"
     )
 
 

@@ -9,9 +9,10 @@ The Python API is the engine the command line runs, one function per command::
 
 The first argument is a path, a pandas DataFrame or None (the bundled data); keyword
 arguments are named after the command's options, with ``columns={canonical: actual}`` for
-``--col`` and ``filters={column: value or [values]}`` for ``--filter``. Errors are
-:class:`JdcliError` (a ``ValueError``) with the command line's one-line message; nothing is
-printed. ``import jdcli`` imports no pandas until a function runs.
+``--col`` and ``filters={column: value or [values]}`` for ``--filter`` (a key ending in ``!``
+leaves those values out, as ``--filter 'COL!=VALUE'``). Errors are :class:`JdcliError` (a
+``ValueError``) with the command line's one-line message; nothing is printed.
+``import jdcli`` imports no pandas until a function runs.
 """
 
 from __future__ import annotations

@@ -58,9 +58,10 @@ def read_package(folder: Path) -> dict[str, Any]:
     return data
 
 
-def resources(folder: Path) -> list[Resource]:
-    """Every resource of the package in ``folder``, in the order the package lists them."""
-    package = read_package(folder)
+def resources(folder: Path, package: dict[str, Any] | None = None) -> list[Resource]:
+    """Every resource of the package in ``folder`` (its datapackage.json, or ``package``
+    when given), in the order the package lists them."""
+    package = read_package(folder) if package is None else package
     name = str(package.get("name", folder.name))
     found = []
     for entry in package.get("resources", []):
@@ -77,6 +78,22 @@ def resources(folder: Path) -> list[Resource]:
             )
         )
     return found
+
+
+def bundled_file(name: str) -> Path | None:
+    """The bundled file ``DATASET/FILE`` names (as ``jdcli datasets`` prints its path), or
+    None when ``name`` is no such path."""
+    parts = Path(name).parts
+    if len(parts) != 2 or Path(name).is_absolute():
+        return None
+    try:
+        root = datasets_root()
+    except UsageError:  # pragma: no cover - an installation without its data
+        return None
+    candidate = root / parts[0] / parts[1]
+    if (root / parts[0] / "datapackage.json").is_file() and candidate.is_file():
+        return candidate
+    return None
 
 
 def bundled_packages() -> list[Path]:

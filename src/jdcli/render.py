@@ -709,7 +709,8 @@ def data_console(stream: TextIO) -> Any:
     from rich.console import Console
 
     isatty = getattr(stream, "isatty", None)
-    terminal = bool(isatty and isatty())
+    # As rich reads them: FORCE_COLOR (non-empty) colours a pipe too; NO_COLOR wins.
+    terminal = bool(isatty and isatty()) or bool(os.environ.get("FORCE_COLOR"))
     return Console(
         file=stream,
         width=console_width(stream),
@@ -824,11 +825,14 @@ def to_table(frame: pd.DataFrame, stream: TextIO, options: RenderOptions) -> Non
             no_wrap=True,
             overflow="ellipsis",
         )
+    from jdcli.styles import cell_styles
+
+    given = cell_styles(frame, options.styles)  # status words coloured (bands, pass/fail …)
     for r, row in enumerate(rows):
         cells = []
         for i, width in zip(layout.shown, layout.widths, strict=True):
             cell = row[i] if numeric[i] else table_layout.fit_cell(row[i], width)
-            styles = options.styles.get(columns[i])
+            styles = given.get(columns[i])
             style = styles[r] if styles is not None else None
             cells.append(Text(cell, style=style or ""))
         table.add_row(*cells)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,8 @@ class Section:
     """One section: its table and definition line, or the reason it was skipped.
 
     ``frame`` is the command's result (JSON writes it as the machine formats do);
-    ``people``, when given, is the command's own view of it for people (tables and Markdown).
+    ``people``, when given, is the command's own view of it for people (tables and Markdown);
+    ``polarity``, each metric's desirable direction (trends), colours its changes in tables.
     """
 
     key: str
@@ -37,6 +39,7 @@ class Section:
     decimals: int = 2
     skipped: str = ""
     people: pd.DataFrame | None = None
+    polarity: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def shown(self) -> pd.DataFrame | None:

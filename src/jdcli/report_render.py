@@ -146,6 +146,7 @@ def to_table_report(
     from rich.text import Text
 
     from jdcli.labels import text
+    from jdcli.styles import polarity_styles
 
     console = data_console(stream)
     console.print(Text(safe_text(report.title), style="bold"))
@@ -176,6 +177,8 @@ def to_table_report(
                 command=section.key,
                 lang=lang,
                 wide=wide,
+                # Changes coloured by the metric's polarity, as ``jdcli trends`` shows them.
+                styles=polarity_styles(section.shown, section.polarity),
             ),
         )
 

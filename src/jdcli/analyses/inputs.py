@@ -20,15 +20,19 @@ if TYPE_CHECKING:
 Source: TypeAlias = (
     "str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | pd.DataFrame | None"
 )
-#: ``{column: value}`` or ``{column: [values]}``: rows whose column holds one of the values.
+#: ``{column: value}`` or ``{column: [values]}``: rows whose column holds one of the values;
+#: ``{"column!": value}``: rows whose column holds none of them.
 Filters: TypeAlias = "Mapping[str, str | Sequence[str]] | None"
 
 
 def filter_map(filters: Filters) -> dict[str, list[str]]:
-    """Filters as ``{column: [values]}`` (one value or several alternatives per column)."""
+    """Filters as ``{column: [values]}`` (one value or several alternatives per column); a
+    column ending in ``!`` (``{"机构名称!": "合计"}``) keeps the rows holding none of them."""
+    from jdcli.loading import filter_key
+
     result: dict[str, list[str]] = {}
     for name, values in (filters or {}).items():
-        if not str(name).strip():
+        if not filter_key(str(name))[0]:
             raise UsageError("a filter needs a column name")
         listed = [values] if isinstance(values, str) else [str(v) for v in values]
         result.setdefault(str(name).strip(), []).extend(listed)
@@ -148,6 +152,8 @@ def resolve_names(
     """
     import pandas as pd
 
+    from jdcli.loading.schema import found_columns
+
     found = {str(c).strip().casefold(): str(c) for c in loaded.frame.columns}
     for canonical, actual in loaded.headers.items():
         found[actual.strip().casefold()] = canonical
@@ -157,7 +163,7 @@ def resolve_names(
         if target is None:
             raise UsageError(
                 f"{option} {name}: no column {name!r} in {loaded.name} "
-                f"(found: {', '.join(map(str, loaded.frame.columns))})"
+                f"(found: {found_columns(loaded.frame.columns, loaded.headers)})"
             )
         if option == "--by":
             reason = (reserved or {}).get(target)

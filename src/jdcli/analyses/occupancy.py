@@ -22,7 +22,7 @@ from jdcli.result import Result
 if TYPE_CHECKING:
     import pandas as pd
 
-    from jdcli.loading import Loaded
+    from jdcli.loading import Condition, Loaded
     from jdcli.loading.stream import Stream
 
 #: The band limits when none are given: normal < 85 ≤ high < 92 ≤ critical ≤ 100 < over.
@@ -168,7 +168,7 @@ def compute(
         headers=loaded.headers,
         keep=keep_total_rows,
     )
-    warn_total_rows(frame, needed, loaded.name)
+    warn_total_rows(frame, needed, loaded.name, loaded.headers)
     if frame.empty:
         warn(f"{loaded.name}: no data rows; the result is empty")
     has_date = "date" in frame.columns
@@ -308,7 +308,7 @@ def compute_streamed(
         )
     except JdcliError:
         return None  # the whole-file path reports it
-    if any(loaded.frame[target].dtype != "str" or target == "date" for target, _ in conditions):
+    if any(loaded.frame[c.target].dtype != "str" or c.target == "date" for c in conditions):
         return None  # numbers and dates are filtered as written: the whole-file path does it
     unit = keys + (["facility"] if "facility" in present and "facility" not in keys else [])
     # As the whole-file path: the latest census is each facility's (each key's without one).
@@ -337,7 +337,11 @@ def compute_streamed(
     flagged = flag_total_rows(sums, candidates, values)
     if bool(flagged.any()):
         warn_flagged_totals(
-            candidates.loc[flagged.to_numpy()].sort_index(), values, ["date"], loaded.name
+            candidates.loc[flagged.to_numpy()].sort_index(),
+            values,
+            ["date"],
+            loaded.name,
+            loaded.headers,
         )
     if moment is not None:
         latest = latest_census(parts, moment, unit=latest_unit)
@@ -356,7 +360,7 @@ def _stream_census(
     unit: list[str],
     freq: str,
     progress: Callable[[int, int], None] | None,
-    conditions: Sequence[tuple[str, set[str]]] = (),
+    conditions: Sequence[Condition] = (),
     labels: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Read ``stream`` block by block: the census partials of the rows that meet the filter
@@ -389,7 +393,7 @@ def _stream_latest(
     latest_unit: list[str],
     moment: pd.Timestamp,
     progress: Callable[[int, int], None] | None,
-    conditions: Sequence[tuple[str, set[str]]] = (),
+    conditions: Sequence[Condition] = (),
     labels: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Read ``stream`` block by block: the rows (meeting the filter ``conditions``) on each
@@ -431,7 +435,7 @@ def _filtered_batches(
     stream: Stream,
     columns: list[str],
     progress: Callable[[int, int], None] | None,
-    conditions: Sequence[tuple[str, set[str]]],
+    conditions: Sequence[Condition],
     labels: Sequence[str] = (),
 ) -> Iterator[pd.DataFrame]:
     """``stream``'s blocks of ``columns`` (and the filtered ones), only the rows that meet
@@ -440,7 +444,7 @@ def _filtered_batches(
     import numpy as np
     import pandas as pd
 
-    wanted = list(dict.fromkeys([*columns, *(target for target, _ in conditions), *labels]))
+    wanted = list(dict.fromkeys([*columns, *(c.target for c in conditions), *labels]))
     from jdcli.loading.stream import NotStreamable
     from jdcli.metrics.totals import is_total_label
 
@@ -457,11 +461,12 @@ def _filtered_batches(
                 raise NotStreamable
         if conditions:
             keep = np.ones(len(batch), dtype=bool)
-            for target, allowed in conditions:
+            for condition in conditions:
                 # Text comes as categories: each distinct cell is compared once, as written
                 # less its surrounding spaces (as the whole-file filter compares it).
-                text = batch[target].cat
-                keep &= text.categories.str.strip().isin(allowed)[text.codes]
+                text = batch[condition.target].cat
+                hit = text.categories.str.strip().isin(condition.values)[text.codes]
+                keep &= ~hit if condition.negated else hit
             batch = batch.loc[keep]
         yield batch
 
@@ -478,30 +483,44 @@ def _add_total_rows(
     return totals
 
 
-def warn_total_rows(frame: pd.DataFrame, values: list[str], name: str) -> None:
+def warn_total_rows(
+    frame: pd.DataFrame, values: list[str], name: str, headers: Mapping[str, str] | None = None
+) -> None:
     """Warn (once) when rows equal the sum of the other rows of their period or date."""
     from jdcli.metrics.consistency import total_rows
 
     within = [c for c in ("period", "date") if c in frame.columns]
     flagged = total_rows(frame, values, within=within)
     if bool(flagged.any()):
-        warn_flagged_totals(frame.loc[flagged.to_numpy()], values, within, name)
+        warn_flagged_totals(frame.loc[flagged.to_numpy()], values, within, name, headers)
 
 
 def warn_flagged_totals(
-    flagged: pd.DataFrame, values: list[str], within: list[str], name: str
+    flagged: pd.DataFrame,
+    values: list[str],
+    within: list[str],
+    name: str,
+    headers: Mapping[str, str] | None = None,
 ) -> None:
-    """The total-row warning for the ``flagged`` rows (index = file lines, in file order)."""
+    """The total-row warning for the ``flagged`` rows (index = file lines, in file order),
+    with the ``--filter`` that leaves them out, its column named as the file names it."""
     lines = [str(line) for line in flagged.index]
     shown = ", ".join(lines[:5]) + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
     label = ""
+    advice = "remove it, or leave it out with --filter 'COL!=VALUE'"
     if "facility" in flagged.columns:
-        label = f" ({str(flagged['facility'].iloc[0])!r})"
+        first = str(flagged["facility"].iloc[0])
+        label = f" ({first!r})"
+        column = (headers or {}).get("facility", "facility").strip()
+        labels = list(dict.fromkeys(str(v).strip() for v in flagged["facility"]))
+        if "'" not in column and all("'" not in v for v in labels):
+            shown_filters = " ".join(f"--filter '{column}!={v}'" for v in labels[:3])
+            advice = f"remove it, or leave it out with {shown_filters}"
     warn(
         f"{name} line{'s' if len(lines) > 1 else ''} {shown}{label}: "
         f"{' and '.join(values)} equal the sum of the other rows"
         f"{' of the same ' + '/'.join(within) if within else ''}; "
-        "a total row mixed into detail rows is counted twice (remove it, or use --filter)"
+        f"a total row mixed into detail rows is counted twice ({advice})"
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +22,7 @@ from jdcli.result import Result
 if TYPE_CHECKING:
     import pandas as pd
 
+    from jdcli.analyses.package_inference import Assignment
     from jdcli.datasets import Resource
     from jdcli.report_model import Report, Section
 
@@ -44,11 +45,110 @@ class ReportResult(Result):
     inputs: tuple[Path, ...] = ()
 
 
-def run(dataset: str | Path | None = None, *, decimals: int = 2) -> ReportResult:
+def run(
+    dataset: str | Path | Sequence[str | Path] | None = None, *, decimals: int = 2
+) -> ReportResult:
     """The report of ``dataset``: a folder with datapackage.json, the name of a bundled
-    package, or None for the bundled guangzhou-2018. Skipped sections are noted."""
+    package, None for the bundled guangzhou-2018, or a folder without datapackage.json or
+    one or more files (each assigned to the command whose columns it fits, with a note
+    saying which). Skipped sections are noted."""
+    if dataset is not None and not isinstance(dataset, str | Path):
+        names = [str(d) for d in dataset]
+        if len(names) != 1:
+            return _run_inferred(inferred_package(names), decimals)
+        dataset = names[0]  # one name: a package, a bundled dataset, a folder or a file
+    if dataset is not None and (Path(dataset).is_file() or _plain_folder(Path(dataset))):
+        return _run_inferred(inferred_package([str(dataset)]), decimals)
     folder, bundled = resolve_package(None if dataset is None else str(dataset))
-    built = build_report(folder, bundled=bundled, decimals=decimals)
+    return _finished(folder, build_report(folder, bundled=bundled, decimals=decimals), decimals)
+
+
+def write_descriptor(names: Sequence[str]) -> Path:
+    """``jdcli report --init FOLDER``: write FOLDER/datapackage.json as inferred from its
+    files (never over an existing one); the path written. Each file's command is noted."""
+    import json
+
+    if len(names) != 1 or not Path(names[0]).is_dir():
+        raise UsageError("--init takes one FOLDER (its CSV and TSV files are described)")
+    target = Path(names[0]) / "datapackage.json"
+    if target.exists():
+        raise UsageError(f"{target}: already exists; edit it, or remove it to infer it again")
+    package = inferred_package(names)
+    for item in package.assignments:
+        if item.command is None:
+            note(f"{item.path}: left out ({item.reason})")
+        else:
+            note(f"{item.path}: jdcli {item.command} ({item.reason})")
+    if not package.descriptor["resources"]:
+        raise InputError(f"{names[0]}: no file fits a command; nothing to describe")
+    text = json.dumps(package.descriptor, ensure_ascii=False, indent=2) + "\n"
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{target}: cannot write ({exc.strerror or exc})") from None
+    return target
+
+
+def _plain_folder(path: Path) -> bool:
+    return path.is_dir() and not (path / "datapackage.json").is_file()
+
+
+@dataclass(frozen=True)
+class Inferred:
+    """A package inferred from plain files: its folder, descriptor and assignments."""
+
+    folder: Path
+    descriptor: dict[str, Any]
+    assignments: list[Assignment]
+
+
+def inferred_package(names: Sequence[str]) -> Inferred:
+    """The package of a folder without datapackage.json (its CSV/TSV files), or of files."""
+    from jdcli.analyses.package_inference import infer, table_files
+
+    paths: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            if len(names) > 1:
+                raise UsageError(f"{name}: give one folder, or files")
+            paths += table_files(path)
+        elif path.is_file():
+            paths.append(path)
+        else:
+            raise UsageError(f"{name}: no such file or folder")
+    single = len(names) == 1 and Path(names[0]).is_dir()
+    folder = Path(names[0]) if single else Path(".")
+    title = (folder.resolve().name if single else Path(names[0]).stem) or "data"
+    descriptor, assignments = infer(paths, folder, title)
+    return Inferred(folder, descriptor, assignments)
+
+
+def _run_inferred(package: Inferred, decimals: int) -> ReportResult:
+    """Note each file's command, then the report of the inferred package."""
+    first: dict[str, Path] = {}
+    for item in package.assignments:
+        if item.command is None:
+            note(f"{item.path}: not used ({item.reason})")
+        elif item.command in first:
+            # A report has one section per command: the first file fitting it feeds it.
+            note(
+                f"{item.path}: fits jdcli {item.command} too, but {first[item.command]} feeds "
+                "that section (report one at a time, or run the command on it)"
+            )
+        else:
+            first[item.command] = item.path
+            note(f"{item.path}: read by jdcli {item.command} ({item.reason})")
+    built = build_report(
+        package.folder, bundled=False, decimals=decimals, package=package.descriptor
+    )
+    return _finished(package.folder, built, decimals, package.descriptor)
+
+
+def _finished(
+    folder: Path, built: Report, decimals: int, package: dict[str, Any] | None = None
+) -> ReportResult:
+    """The report as a result, skipped sections noted."""
     for section in built.sections:
         if section.frame is None:
             note(f"{section.title} skipped: {section.skipped}")
@@ -67,15 +167,16 @@ def run(dataset: str | Path | None = None, *, decimals: int = 2) -> ReportResult
         sections=shown,
         key_figures=built.headline,
         report=built,
-        inputs=tuple(p for p in package_files(folder) if p is not None),
+        inputs=tuple(p for p in package_files(folder, package) if p is not None),
     )
 
 
-def package_files(folder: Path) -> list[Path | None]:
+def package_files(folder: Path, package: dict[str, Any] | None = None) -> list[Path | None]:
     """The files a report reads (datapackage.json and every resource): -o must not hit them."""
     from jdcli.datasets import resources
 
-    return [folder / "datapackage.json", *(resource.path for resource in resources(folder))]
+    found = resources(folder, package)
+    return [folder / "datapackage.json", *(resource.path for resource in found)]
 
 
 def resolve_package(dataset: str | None) -> tuple[Path, bool]:
@@ -103,15 +204,19 @@ def resolve_package(dataset: str | None) -> tuple[Path, bool]:
 SectionBuilder = Callable[["Resource", str, int], tuple["Section", "pd.DataFrame"]]
 
 
-def build_report(folder: Path, *, bundled: bool, decimals: int) -> Report:
-    """Every section of the package in ``folder`` and the headline of their key figures."""
+def build_report(
+    folder: Path, *, bundled: bool, decimals: int, package: dict[str, Any] | None = None
+) -> Report:
+    """Every section of the package in ``folder`` (its datapackage.json, or ``package``, an
+    inferred one) and the headline of their key figures."""
     import pandas as pd
 
     from jdcli.datasets import package_source, read_package, resources
     from jdcli.report_model import HEADLINE_COLUMNS, Report, Section
 
-    package = read_package(folder)
-    found = resources(folder)
+    inferred = package is not None
+    package = read_package(folder) if package is None else package
+    found = resources(folder, package)
     sections = []
     figures = []
     for key, title in SECTIONS:
@@ -152,7 +257,11 @@ def build_report(folder: Path, *, bundled: bool, decimals: int) -> Report:
     return Report(
         title=str(package.get("title") or package.get("name") or folder.name),
         dataset=str(package.get("name", folder.name)),
-        source=package_source(folder) or "not stated",
+        source=(
+            "the files named above (no datapackage.json)"
+            if inferred
+            else package_source(folder) or "not stated"
+        ),
         headline=headline[list(HEADLINE_COLUMNS)],
         sections=tuple(sections),
     )
@@ -303,7 +412,7 @@ def verify_section(resource: Resource, label: str, decimals: int) -> tuple[Secti
 
 def trends_section(resource: Resource, label: str, decimals: int) -> tuple[Section, pd.DataFrame]:
     """The trends table (as ``jdcli trends`` shows it) and each series' latest change."""
-    from jdcli.analyses.trends import caption, compute
+    from jdcli.analyses.trends import caption, compute, metric_polarity
     from jdcli.analyses.trends_views import human_view
     from jdcli.loading import load
     from jdcli.loading.schemas import TRENDS
@@ -320,6 +429,7 @@ def trends_section(resource: Resource, label: str, decimals: int) -> tuple[Secti
         caption(loaded, "yoy", False, result.frame),
         decimals,
         people=human_view(result.frame, decimals),
+        polarity=metric_polarity(loaded),
     )
     changed = result.frame.loc[result.frame["change"].notna()]
     latest = changed.drop_duplicates([*result.keys, "unit"], keep="last")

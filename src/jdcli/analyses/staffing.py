@@ -185,7 +185,7 @@ def load_base_file(
     and those filters (``--filter``) whose columns it has."""
     if base_file is None:
         return None
-    from jdcli.loading import apply_filters, load, load_frame, unit_warnings
+    from jdcli.loading import apply_filters, filter_key, load, load_frame, unit_warnings
 
     col_map = column_map(columns)
     if isinstance(base_file, str | os.PathLike):
@@ -197,7 +197,9 @@ def load_base_file(
     names = {c.casefold() for c in map(str, loaded.frame.columns)}
     names |= {h.strip().casefold() for h in loaded.headers.values()}
     wanted = {
-        name: values for name, values in filter_map(filters).items() if name.casefold() in names
+        name: values
+        for name, values in filter_map(filters).items()
+        if filter_key(name)[0].casefold() in names
     }
     if wanted:
         loaded.frame = apply_filters(loaded.frame, wanted, loaded.headers, loaded.name)

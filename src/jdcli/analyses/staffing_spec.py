@@ -152,6 +152,7 @@ def resolve_spec(
     base_loaded: Loaded | None = None,
 ) -> RatioSpec:
     """The staff and base columns and the ratio, from the options or the columns' meaning."""
+    from jdcli.loading.schema import found_columns
     from jdcli.metrics.staffing import default_ratio
 
     kind, n = parse_ratio(ratio, per)
@@ -160,7 +161,8 @@ def resolve_spec(
         if not found:
             raise UsageError(
                 f"{loaded.name}: no staff column (staff, 工作人员, 专职人员, 社工, 民警 …; found: "
-                f"{', '.join(map(str, loaded.frame.columns))}); name one with --staff COL"
+                f"{found_columns(loaded.frame.columns, loaded.headers)}); "
+                "name one with --staff COL"
             )
         staff = found[0]
     staff_col, staff_header = numeric_column(loaded, "--staff", staff)
@@ -172,8 +174,8 @@ def resolve_spec(
         if not found:
             raise UsageError(
                 f"{source.name}: no base column (clients, population, total_staff, total_police, "
-                f"towns, beds or their aliases; found: {', '.join(map(str, source.frame.columns))}"
-                "); name one with --base COL"
+                "towns, beds or their aliases; found: "
+                f"{found_columns(source.frame.columns, source.headers)}); name one with --base COL"
             )
         if len(found) > 1:
             shown = ", ".join(f"{source.headers.get(b, b)} ({b})" for b in found)

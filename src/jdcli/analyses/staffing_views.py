@@ -127,6 +127,7 @@ def bundled_view(
 
     from jdcli.datasets import default_resource
     from jdcli.loading import load, parse_numbers
+    from jdcli.loading.schema import found_columns
     from jdcli.metrics.staffing import default_ratio, pair_change, ratio_column, staffing_ratio
 
     if resource is None:
@@ -151,7 +152,7 @@ def bundled_view(
             raise UsageError(
                 f"{loaded.name}: staffing view {label or view!r} needs column(s) "
                 f"{', '.join(absent) or 'staff and base, or stated with before and after'} "
-                f"(found: {', '.join(map(str, frame.columns))})"
+                f"(found: {found_columns(frame.columns, loaded.headers)})"
             )
         if "stated" in view:
             column = str(view["stated"])

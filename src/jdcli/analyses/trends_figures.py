@@ -35,6 +35,7 @@ def long_format(loaded: Loaded, by: list[str]) -> pd.DataFrame:
     import pandas as pd
 
     from jdcli.loading.figures import written_precision
+    from jdcli.loading.schema import found_columns
 
     frame = loaded.frame
     figures = ("value", "reported_change_pct", "reported_multiple", "reported_since")
@@ -53,7 +54,8 @@ def long_format(loaded: Loaded, by: list[str]) -> pd.DataFrame:
     if not numeric:
         raise InputError(
             f"{loaded.name}: no value column (数值/value) and no numeric column to read as a "
-            f"metric (found: {', '.join(map(str, frame.columns))}); map one with --col value=NAME"
+            f"metric (found: {found_columns(frame.columns, loaded.headers)}); "
+            "map one with --col value=NAME"
         )
     ignored = [c for c in candidates if c not in numeric]
     if ignored:

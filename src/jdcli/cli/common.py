@@ -72,8 +72,9 @@ FilterOpt = Annotated[
     typer.Option(
         "--filter",
         metavar="COL=VALUE",
-        help="Keep rows whose COL equals VALUE. Repeatable: values of one column are "
-        "alternatives, different columns must all match.",
+        help="Keep rows whose COL equals VALUE; COL!=VALUE leaves them out. Repeatable: "
+        "values of one column are alternatives, COL!= values are all left out, different "
+        "conditions must all hold.",
         show_default=False,
     ),
 ]
@@ -349,7 +350,9 @@ def print_note(item: Note) -> None:
 
 @contextlib.contextmanager
 def reported_errors() -> Iterator[list[Note]]:
-    """The error boundary: an expected error becomes one ``Error:`` line and its exit code.
+    """The error boundary: an expected error becomes one line and its exit code:
+    ``Check failed:`` for a failed check (exit 1, after the data is written), ``Error:`` for
+    usage or input that cannot be used (exit 2).
 
     Inside it, the notes an analysis records are printed on stderr as they come (and
     collected: the block gets the list)."""
@@ -359,7 +362,8 @@ def reported_errors() -> Iterator[list[Note]]:
         with collecting(echo=print_note) as found:
             yield found
     except JdcliError as exc:
-        say("Error", str(exc))
+        failed = exc.exit_code is ExitCode.CHECK_FAILED
+        say("Check failed" if failed else "Error", str(exc))
         raise typer.Exit(int(exc.exit_code)) from None
     except BrokenPipeError:
         _silence_stdout()
@@ -409,12 +413,15 @@ def load_input(
 
 
 def parse_filters(filters: Sequence[str] | None) -> dict[str, list[str]]:
-    """``--filter COL=VALUE`` options as {COL: [VALUE, ...]} (a UsageError for a bad one)."""
+    """``--filter COL=VALUE`` options as {COL: [VALUE, ...]}, ``COL!=VALUE`` as
+    {COL!: [VALUE, ...]} (a UsageError for a bad one)."""
+    from jdcli.loading import filter_key
+
     filter_map: dict[str, list[str]] = {}
     for pair in filters or []:
         name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise UsageError(f"--filter expects COL=VALUE, got {pair!r}")
+        if not sep or not filter_key(name)[0]:
+            raise UsageError(f"--filter expects COL=VALUE or COL!=VALUE, got {pair!r}")
         filter_map.setdefault(name.strip(), []).append(value)
     return filter_map
 

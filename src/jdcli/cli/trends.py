@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -42,9 +42,7 @@ from jdcli.cli.common import (
     write_output,
 )
 from jdcli.render import Format, RenderOptions
-
-if TYPE_CHECKING:
-    import pandas as pd
+from jdcli.styles import polarity_styles
 
 CompareOpt = Annotated[
     Compare,
@@ -115,11 +113,6 @@ MetricOpt = Annotated[
         show_default=False,
     ),
 ]
-
-
-#: Rendered with this style when the change goes the desirable / undesirable way.
-GOOD_STYLE, BAD_STYLE = "green", "red"
-CHANGE_COLUMNS = ("change", "change_pct", "change_pp", "cumulative_change_pct")
 
 
 class TrendsCommand(BareOptionCommand):
@@ -212,31 +205,3 @@ def trends(
             wide=wide,
         )
         write_output(table, chosen, output, options, inputs=input_paths(source, "trends"))
-
-
-def polarity_styles(table: pd.DataFrame, polarity: dict[str, str]) -> dict[str, list[str | None]]:
-    """Colours for the change columns: green where the change goes the desirable way for its
-    metric, red where it does not; nothing for a metric without a stated direction."""
-    import pandas as pd
-
-    if not polarity:
-        return {}
-    metric = table["metric"] if "metric" in table.columns else None
-    direction: list[Any] = [
-        {"down-is-good": -1, "up-is-good": 1}.get(
-            polarity.get(str(m), polarity.get("value", "")), 0
-        )
-        for m in (metric if metric is not None else [None] * len(table))
-    ]
-    styles: dict[str, list[str | None]] = {}
-    for column in (*CHANGE_COLUMNS, "total_change_pct", "cagr_pct", "avg_annual_change_pct"):
-        if column not in table.columns:
-            continue
-        cells: list[str | None] = []
-        for sign, value in zip(direction, table[column], strict=True):
-            if not sign or pd.isna(value) or value == 0:
-                cells.append(None)
-            else:
-                cells.append(GOOD_STYLE if (value > 0) == (sign > 0) else BAD_STYLE)
-        styles[column] = cells
-    return styles

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = [
     "STDIN",
     "Column",
+    "Condition",
     "Loaded",
     "Schema",
     "drop_incomplete",
@@ -166,7 +167,7 @@ def _unnamed_columns(
     if not unnamed:
         return raw
     named = {v.strip().casefold() for v in col_map.values()}
-    named |= {k.strip().casefold() for k in filters}
+    named |= {filter_key(k)[0].casefold() for k in filters}
     others = list(unnamed)
     if unnamed[0] == 1 and positional_name(1) not in named:
         raw = raw.drop(columns=positional_name(1))
@@ -328,7 +329,7 @@ def _numeric_headers(
         found = resolve_columns(headers, schema, source.name, col_map)
     except JdcliError:
         return {}
-    filtered = {key.strip().casefold() for key in filters}
+    filtered = {filter_key(key)[0].casefold() for key in filters}
     numeric = {}
     for column in schema.columns:
         actual = found.get(column.name)
@@ -340,6 +341,34 @@ def _numeric_headers(
     return numeric
 
 
+#: A filter key ending in this mark excludes its values (``--filter 'COL!=VALUE'``).
+NEGATION = "!"
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One ``--filter`` condition: the column of the loaded frame, the values compared (as
+    written, less surrounding spaces), and whether a row must hold none of them."""
+
+    target: str
+    values: frozenset[str]
+    negated: bool = False
+
+    def keeps(self, cells: pd.Series) -> pd.Series:
+        """Which of ``cells`` (text, stripped) meet the condition; a missing cell holds no
+        value, so it passes a negated condition and fails a positive one."""
+        hit = cells.isin(self.values).fillna(False).astype(bool)
+        return ~hit if self.negated else hit
+
+
+def filter_key(column: str) -> tuple[str, bool]:
+    """A filter's column and whether it is negated: ``机构名称!`` → (``机构名称``, True)."""
+    name = column.strip()
+    if name.endswith(NEGATION):
+        return name[: -len(NEGATION)].strip(), True
+    return name, False
+
+
 def apply_filters(
     frame: pd.DataFrame,
     filters: Mapping[str, Sequence[str]],
@@ -347,10 +376,11 @@ def apply_filters(
     source: str,
 ) -> pd.DataFrame:
     """Keep rows whose COL equals one of its VALUEs (values of one column are alternatives,
-    different columns must all match). COL may be a canonical name or a header as written."""
+    different columns must all match) and, for a negated key (``COL!``), holds none of its
+    VALUEs. COL may be a canonical name or a header as written."""
     keep = None
-    for target, wanted in filter_conditions(frame.columns, filters, found, source):
-        match = frame[target].astype("str").str.strip().isin(wanted)
+    for condition in filter_conditions(frame.columns, filters, found, source):
+        match = condition.keeps(frame[condition.target].astype("str").str.strip())
         keep = match if keep is None else keep & match
     return frame if keep is None else frame.loc[keep]
 
@@ -360,22 +390,28 @@ def filter_conditions(
     filters: Mapping[str, Sequence[str]],
     found: Mapping[str, str],
     source: str,
-) -> list[tuple[str, set[str]]]:
-    """``--filter`` as (column of the loaded frame, the values a row may hold there, stripped)
-    pairs that must all hold; a UsageError names a COL that is no column of ``source``."""
+) -> list[Condition]:
+    """``--filter`` as conditions that must all hold: a key ``COL`` keeps rows holding one of
+    its values, a key ``COL!`` rows holding none of them; a UsageError names a COL that is
+    no column of ``source`` (listing the columns as the file names them)."""
+    from jdcli.loading.schema import found_columns
+
     names = [str(c) for c in columns]
     by_key = {name.strip().casefold(): name for name in names}
     original = {canonical.casefold(): canonical for canonical in found}
     original.update({actual.strip().casefold(): canonical for canonical, actual in found.items()})
     conditions = []
-    for column, values in filters.items():
-        key = column.strip().casefold()
+    for key_as_given, values in filters.items():
+        column, negated = filter_key(key_as_given)
+        key = column.casefold()
         target = original.get(key) or by_key.get(key)
         if target is None:
+            sign = "!=" if negated else "="
             raise UsageError(
-                f"--filter {column}=…: no column {column!r} in {source} (found: {', '.join(names)})"
+                f"--filter {column}{sign}…: no column {column!r} in {source} "
+                f"(found: {found_columns(names, found)})"
             )
-        conditions.append((target, {v.strip() for v in values}))
+        conditions.append(Condition(target, frozenset(v.strip() for v in values), negated))
     return conditions
 
 

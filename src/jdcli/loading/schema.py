@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -56,6 +56,17 @@ def parse_mappings(pairs: Sequence[str], option: str) -> dict[str, str]:
             raise UsageError(f"{option} expects NAME=VALUE, got {pair!r}")
         mapping[name.strip()] = value.strip() if option == "--col" else value
     return mapping
+
+
+def found_columns(columns: Iterable[Hashable], headers: Mapping[str, str]) -> str:
+    """The columns of a loaded table named as the file names them, with the canonical name in
+    brackets where it differs: ``区 (region), 年份 (period), 备注`` (``no columns`` for none).
+    ``headers`` maps canonical names to headers as written; other columns keep their name."""
+    shown = []
+    for column in map(str, columns):
+        written = headers.get(column, column).strip()
+        shown.append(written if _key(written) == _key(column) else f"{written} ({column})")
+    return ", ".join(shown) if shown else "no columns"
 
 
 def resolve_columns(
@@ -153,7 +164,13 @@ def check_required(
     best = min(schema.required, key=lambda o: sum(name not in found for name in o))
     missing = [name for name in best if name not in found]
     example = missing[0]
-    shown = ", ".join(headers) if headers else "no columns"
+    # The headers as written; those recognised carry their canonical name.
+    canonical = {actual: name for name, actual in found.items()}
+    shown = ", ".join(
+        h if h not in canonical or _key(h) == _key(canonical[h]) else f"{h} ({canonical[h]})"
+        for h in headers
+    )
+    shown = shown or "no columns"
     alternatives = ""
     if len(schema.required) > 1:
         alternatives = " or ".join("+".join(o) for o in schema.required)

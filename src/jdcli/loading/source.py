@@ -91,7 +91,13 @@ def read_bytes(location: str | Path) -> tuple[str, bytes, Path | None]:
     if not name:
         raise InputError("an empty file name was given ('')")  # Path("") would mean "."
     if not path.exists():
-        raise InputError(f"{name}: no such file")
+        from jdcli.datasets import bundled_file
+
+        # A bundled resource named as ``jdcli datasets`` prints it (examples/police.csv).
+        bundled = bundled_file(name)
+        if bundled is None:
+            raise InputError(f"{name}: no such file")
+        path, name = bundled, f"{name} (bundled)"
     if path.is_dir():
         raise InputError(f"{name}: is a directory, not a file")
     try:
