@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 # Named differently by different tools, the same quantity.
-SYNONYMS = {"clients": "base"}
+SYNONYMS = {"clients": "base", "month": "period", "year": "period"}
 
 
 def read_output(path: Path, keys: Sequence[str]) -> pd.DataFrame:
@@ -17,14 +17,20 @@ def read_output(path: Path, keys: Sequence[str]) -> pd.DataFrame:
     return frame.rename(columns=SYNONYMS)
 
 
-def compare_outputs(outputs: Mapping[str, Path], keys: Sequence[str]) -> list[str]:
+def compare_outputs(
+    outputs: Mapping[str, Path], keys: Sequence[str], columns: Sequence[str] = ()
+) -> list[str]:
     """Problems found comparing every output with the first one (empty when they agree).
 
-    Only columns present in both are compared; rows are matched on ``keys``. A key row that
-    only the first output (jdcli) has is allowed when it is a ``Total`` row.
+    Only columns present in both are compared (only ``columns`` of them when given: a value
+    that means something else in the other output, such as a sum against a daily mean, is
+    left out); rows are matched on ``keys``. A key row that only the first output (jdcli)
+    has is allowed when it is a ``Total`` row.
     """
     names = list(outputs)
     reference = read_output(outputs[names[0]], keys)
+    if columns:
+        reference = reference[[*keys, *(c for c in columns if c in reference.columns)]]
     problems = []
     for name in names[1:]:
         other = read_output(outputs[name], keys)

@@ -10,6 +10,12 @@ figures are the median wall time and the median peak RSS (resident set, from the
 rusage of the child). The outputs are compared (keys exactly, numbers to 1e-9 relative) and
 the ratios to DuckDB and to pandas printed. A workload whose jdcli command does not exist yet
 is skipped. Inputs are generated (deterministically) into ``--data`` when missing.
+
+Two ratios to DuckDB are reported. The full-output ratio compares jdcli with a query that
+reproduces its whole output (what jdcli costs for what it does); the shortest-query ratio
+compares jdcli, run as a user would run it for the same numbers, with the shortest query such
+a user would write (what they see). The shortest query's output is checked against jdcli's on
+the numbers the two share.
 """
 
 from __future__ import annotations
@@ -42,7 +48,21 @@ class Workload:
     inputs: tuple[str, ...]  # names in the data folder
     jdcli: tuple[str, ...]  # jdcli arguments after the input files
     keys: tuple[str, ...]  # columns identifying a row, to compare outputs
+    # jdcli's arguments after the input files as a user wanting only the numbers runs it,
+    # beside DuckDB's shortest query (None: no shortest-query peer for this workload).
+    shortest: tuple[str, ...] | None = None
+    shared: tuple[str, ...] = ()  # value columns the shortest query shares with jdcli
 
+
+JDCLI, DUCKDB, PANDAS = "jdcli", "duckdb", "pandas"
+JDCLI_USER, DUCKDB_SHORTEST = "jdcli, user's command", "duckdb, shortest query"
+FILE_TAGS = {
+    JDCLI: "jdcli",
+    DUCKDB: "duckdb",
+    PANDAS: "pandas",
+    JDCLI_USER: "jdcli-user",
+    DUCKDB_SHORTEST: "duckdb-shortest",
+}
 
 WORKLOADS = (
     Workload(
@@ -51,6 +71,8 @@ WORKLOADS = (
         ("occupancy",),
         ("--freq", "month"),
         ("facility", "period"),
+        ("--by", "facility", "--freq", "month", "--no-total"),
+        ("occupancy_pct",),  # the query's capacity and occupied are sums, jdcli's daily means
     ),
     Workload(
         "occupancy-region-month",
@@ -59,13 +81,23 @@ WORKLOADS = (
         ("--by", "region", "--freq", "month"),
         ("region", "period"),
     ),
-    Workload("trends", "trends", ("trends",), ("--by", "region"), ("region", "metric", "period")),
+    Workload(
+        "trends",
+        "trends",
+        ("trends",),
+        ("--by", "region"),
+        ("region", "metric", "period"),
+        ("--by", "region"),
+        ("value", "change_pct"),
+    ),
     Workload(
         "staffing",
         "staffing",
         ("staff",),
         ("--base-file", "{clients}", "--base", "clients", "--ratio", "caseload"),
         ("unit", "period"),
+        ("--base-file", "{clients}", "--base", "clients", "--ratio", "caseload", "--no-total"),
+        ("staff", "base", "caseload"),
     ),
 )
 
@@ -121,36 +153,67 @@ def has_command(jdcli: str, command: str) -> bool:
 
 
 def commands(work: Workload, jdcli: str, data: Path, out: Path) -> dict[str, list[str]]:
+    """Each tool's command line, by tool name (the shortest-query pair last)."""
     inputs = [str(data / f"{name}.csv") for name in work.inputs]
-    extra = [a.format(clients=data / "clients.csv") for a in work.jdcli]
     peer_inputs = inputs + ([str(data / "clients.csv")] if work.name == "staffing" else [])
     python = sys.executable
-    return {
-        "jdcli": [
-            jdcli,
-            work.command,
-            *inputs,
-            *extra,
-            "-f",
-            "csv",
-            "-o",
-            str(out / f"{work.name}.jdcli.csv"),
-        ],
-        "duckdb": [
+
+    def jdcli_argv(arguments: tuple[str, ...], tool: str) -> list[str]:
+        extra = [a.format(clients=data / "clients.csv") for a in arguments]
+        return [jdcli, work.command, *inputs, *extra, "-f", "csv", "-o", str(output(tool))]
+
+    def output(tool: str) -> Path:
+        return out / f"{work.name}.{FILE_TAGS[tool]}.csv"
+
+    argvs = {
+        JDCLI: jdcli_argv(work.jdcli, JDCLI),
+        DUCKDB: [
             python,
             str(PEERS / "duckdb_peer.py"),
             work.name,
             *peer_inputs,
-            str(out / f"{work.name}.duckdb.csv"),
+            str(output(DUCKDB)),
         ],
-        "pandas": [
+        PANDAS: [
             python,
             str(PEERS / "pandas_peer.py"),
             work.name,
             *peer_inputs,
-            str(out / f"{work.name}.pandas.csv"),
+            str(output(PANDAS)),
         ],
     }
+    if work.shortest is not None:
+        if work.shortest != work.jdcli:
+            argvs[JDCLI_USER] = jdcli_argv(work.shortest, JDCLI_USER)
+        argvs[DUCKDB_SHORTEST] = [
+            python,
+            str(PEERS / "duckdb_peer.py"),
+            "--shortest",
+            work.name,
+            *peer_inputs,
+            str(output(DUCKDB_SHORTEST)),
+        ]
+    return argvs
+
+
+def output_path(argv: Sequence[str]) -> Path:
+    """The output file of a command line (its last argument)."""
+    return Path(argv[-1])
+
+
+def check_outputs(work: Workload, argvs: dict[str, list[str]]) -> list[str]:
+    """Problems found comparing the tools' outputs (empty when they agree): the full-output
+    peers on every column they share with jdcli, the shortest query on ``work.shared``."""
+    full = {name: output_path(argvs[name]) for name in (JDCLI, DUCKDB, PANDAS) if name in argvs}
+    problems = compare_outputs(full, work.keys) if len(full) > 1 else []
+    if DUCKDB_SHORTEST in argvs:
+        user = JDCLI_USER if JDCLI_USER in argvs else JDCLI
+        shortest = {
+            user: output_path(argvs[user]),
+            DUCKDB_SHORTEST: output_path(argvs[DUCKDB_SHORTEST]),
+        }
+        problems += compare_outputs(shortest, work.keys, columns=work.shared)
+    return problems
 
 
 def bench(argvs: dict[str, list[str]], runs: int) -> dict[str, Timing]:
@@ -184,10 +247,28 @@ def report(title: str, timings: dict[str, Timing], reference: str = "duckdb") ->
         lines.append(
             f"{name:<32}{t.median_wall:>9.2f}{t.median_rss:>9.0f}{ratio:>11}{vs_pandas}   {runs}"
         )
-    if ref and "jdcli" in timings:
+    if ref and JDCLI in timings:
         lines.append(
-            f"jdcli peak RSS ÷ {reference}: {timings['jdcli'].median_rss / ref.median_rss:.2f}"
+            f"jdcli peak RSS ÷ {reference}: {timings[JDCLI].median_rss / ref.median_rss:.2f}"
         )
+    return lines
+
+
+def ratios(timings: dict[str, Timing]) -> list[str]:
+    """The full-output and the shortest-query ratios (time and peak RSS) of one workload."""
+    pairs = [("full-output", JDCLI, DUCKDB)]
+    if DUCKDB_SHORTEST in timings:
+        pairs.append(
+            ("shortest-query", JDCLI_USER if JDCLI_USER in timings else JDCLI, DUCKDB_SHORTEST)
+        )
+    lines = []
+    for label, mine, theirs in pairs:
+        if mine in timings and theirs in timings:
+            a, b = timings[mine], timings[theirs]
+            lines.append(
+                f"{label} ratio ({mine} ÷ {theirs}): time {a.median_wall / b.median_wall:.2f}×, "
+                f"peak RSS {a.median_rss / b.median_rss:.2f}×"
+            )
     return lines
 
 
@@ -298,9 +379,8 @@ def main() -> None:
             continue
         argvs = commands(work, jdcli, args.data, args.out)
         timings = bench(argvs, args.runs)
-        block = report(f"{work.name}", timings)
-        outputs = {name: args.out / f"{work.name}.{name}.csv" for name in argvs}
-        problems = compare_outputs(outputs, work.keys)
+        block = report(f"{work.name}", timings) + ratios(timings)
+        problems = check_outputs(work, argvs)
         block.append("outputs agree" if not problems else "OUTPUTS DIFFER: " + "; ".join(problems))
         failed = failed or bool(problems)
         lines += block
@@ -323,11 +403,16 @@ def growth(jdcli: str, args: argparse.Namespace) -> list[str]:
     ensure_data(args.scale * 4, big, ("occupancy",))
     work = WORKLOADS[0]
     small = bench(
-        {k: v for k, v in commands(work, jdcli, args.data, args.out).items() if k != "pandas"},
+        {
+            k: v
+            for k, v in commands(work, jdcli, args.data, args.out).items()
+            if k in (JDCLI, DUCKDB)
+        },
         args.runs,
     )
     large = bench(
-        {k: v for k, v in commands(work, jdcli, big, args.out).items() if k != "pandas"}, args.runs
+        {k: v for k, v in commands(work, jdcli, big, args.out).items() if k in (JDCLI, DUCKDB)},
+        args.runs,
     )
     lines = [f"\ngrowth: {work.name}, input ×4"]
     for name in small:

@@ -140,3 +140,31 @@ def test_peers_agree_on_workloads_awaiting_their_command(
         assert result["change_pct"].isna().sum() > result["period"].eq(2011).sum()  # gaps, zeros
     else:
         assert result["caseload"].isna().any() and result["staff"].isna().any()
+
+
+@pytest.mark.parametrize("workload", ["occupancy-facility-month", "trends", "staffing"])
+def test_shortest_query_agrees_with_jdcli_on_the_numbers_they_share(
+    tiny: Path, tmp_path: Path, workload: str
+) -> None:
+    pytest.importorskip("duckdb")
+    from run import DUCKDB_SHORTEST, JDCLI, JDCLI_USER, WORKLOADS, check_outputs, commands
+
+    work = next(w for w in WORKLOADS if w.name == workload)
+    argvs = commands(work, "jdcli", tiny, tmp_path)
+    assert DUCKDB_SHORTEST in argvs
+    user = JDCLI_USER if JDCLI_USER in argvs else JDCLI
+    for name in (user, DUCKDB_SHORTEST):
+        argv = argvs[name]
+        if name == user:  # the installed jdcli of this environment
+            argv = [sys.executable, "-m", "jdcli", *argv[1:]]
+        subprocess.run(argv, check=True)
+    chosen = {name: argvs[name] for name in (user, DUCKDB_SHORTEST)}
+    assert check_outputs(work, chosen) == []
+    # The check looks at the shared numbers: a changed rate is noticed.
+    shortest = Path(argvs[DUCKDB_SHORTEST][-1])
+    frame = pd.read_csv(shortest, dtype=str, keep_default_na=False)
+    column = work.shared[-1]
+    row = int((frame[column] != "").to_numpy().argmax())
+    frame.loc[row, column] = str(float(frame.loc[row, column]) * 1.01)
+    frame.to_csv(shortest, index=False)
+    assert any(column in problem for problem in check_outputs(work, chosen))

@@ -1,8 +1,12 @@
 """The same workloads in DuckDB SQL (the fast reference), CSV in → CSV out.
 
     python duckdb_peer.py WORKLOAD IN.csv [IN2.csv] OUT.csv
+    python duckdb_peer.py --shortest WORKLOAD IN.csv [IN2.csv] OUT.csv
 
-Definitions as in ``pandas_peer.py`` and jdcli.
+Without ``--shortest``: queries that reproduce jdcli's whole output (mean daily census,
+total rows, bands, the same row order), definitions as in ``pandas_peer.py`` and jdcli. With
+it: the shortest query a user who only wants the numbers would write (no totals, no order,
+types left to DuckDB's detection); what it shares with jdcli's output is checked by the runner.
 """
 
 from __future__ import annotations
@@ -72,8 +76,40 @@ COPY (
 """
 
 
+# The shortest queries, as a user would write them (column names as generate.py writes them).
+SHORTEST = {
+    "occupancy-facility-month": """
+COPY (SELECT facility, strftime(date_trunc('month', date), '%Y-%m') AS month,
+  sum(capacity) AS capacity, sum(occupied) AS occupied,
+  CASE WHEN sum(capacity) > 0 THEN 100 * sum(occupied)::DOUBLE / sum(capacity) END
+    AS occupancy_pct
+  FROM read_csv('{src}') GROUP BY ALL) TO '{out}' (HEADER)
+""",
+    "trends": """
+COPY (SELECT region, metric, period, value,
+  CASE WHEN py = period - 1 AND pv <> 0 THEN 100 * (value - pv)::DOUBLE / pv END AS change_pct
+  FROM (SELECT *, lag(period) OVER w AS py, lag(value) OVER w AS pv FROM read_csv('{src}')
+  WINDOW w AS (PARTITION BY region, metric ORDER BY period))) TO '{out}' (HEADER)
+""",
+    "staffing": """
+COPY (SELECT unit, period, staff, clients, CASE WHEN staff > 0 THEN clients / staff END AS caseload
+  FROM read_csv('{src}') s FULL JOIN read_csv('{src2}') c USING (unit, period))
+  TO '{out}' (HEADER)
+""",
+}
+
+
 def main() -> None:
-    workload, *paths = sys.argv[1:]
+    args = sys.argv[1:]
+    if args and args[0] == "--shortest":
+        workload, *paths = args[1:]
+        if workload not in SHORTEST:
+            raise SystemExit(f"no shortest query for {workload!r}")
+        *sources, out = paths
+        src2 = sources[1] if len(sources) > 1 else ""
+        duckdb.sql(SHORTEST[workload].format(src=sources[0], src2=src2, out=out))
+        return
+    workload, *paths = args
     if workload == "occupancy-facility-month":
         sql = OCCUPANCY.format(
             src=paths[0], out=paths[1], keys="facility", key="facility", band=BAND

@@ -95,9 +95,42 @@ def _sum(frame: pd.DataFrame, keys: list[str], columns: list[str], *, skipna: bo
         sums = {c: frame[c].sum(skipna=skipna) if len(frame) else pd.NA for c in columns}
         out = pd.DataFrame({c: [v] for c, v in sums.items()})
         return out.astype(dict.fromkeys(columns, "Float64"))
+    if not skipna and one_row_per_key(frame, keys):
+        # Each group is one row, already in group order: its sum is itself (<NA> stays <NA>).
+        out = frame[keys + columns].reset_index(drop=True)
+        return out.astype(dict.fromkeys(columns, "Float64"))
     grouped = frame.groupby(keys, sort=True, dropna=False, observed=True)[columns]
     result = grouped.sum(skipna=skipna, min_count=0 if skipna else 1).reset_index()
     return result.astype(dict.fromkeys(columns, "Float64"))
+
+
+def one_row_per_key(frame: pd.DataFrame, keys: Sequence[str]) -> bool:
+    """Whether the ``keys`` of ``frame`` strictly increase row by row (so each key is one row,
+    in the order a sorted group-by gives), checked only for text and integer keys without
+    missing values (anything else: ``False``, and the caller groups as usual).
+
+    Joined unit figures come this way; checking costs a comparison of neighbours, where a
+    group-by hashes every key and sums every column.
+    """
+    if not len(frame):
+        return False
+    columns = []
+    for key in keys:
+        column = frame[key]
+        dtype = column.dtype
+        text = isinstance(dtype, pd.StringDtype)  # compared by code point, as sorting does
+        if not (text or pd.api.types.is_integer_dtype(dtype)) or bool(column.isna().any()):
+            return False
+        columns.append(column.reset_index(drop=True))
+    increasing = np.zeros(len(frame) - 1, dtype=bool)
+    tied = np.ones(len(frame) - 1, dtype=bool)
+    for values in columns:
+        # Compared as Series, so that Arrow-backed text is compared in Arrow.
+        before = values.iloc[:-1]
+        after = values.iloc[1:].reset_index(drop=True)
+        increasing |= tied & (after > before).to_numpy(dtype=bool)
+        tied &= (after == before).to_numpy(dtype=bool)
+    return bool(increasing.all())
 
 
 def unit_figures(rows: pd.DataFrame, keys: Sequence[str], columns: Sequence[str]) -> pd.DataFrame:
@@ -215,7 +248,9 @@ def _group(units: pd.DataFrame, keys: list[str], sums: list[str]) -> pd.DataFram
         _base_na=units["base"].isna().astype("int64"),
     )
     columns = [*sums, "_staff_na", "_base_na"]
-    if keys:
+    if keys and one_row_per_key(data, keys):
+        out = data[keys + columns].reset_index(drop=True)  # each group one unit: as it is
+    elif keys:
         grouped = data.groupby(keys, sort=True, dropna=False, observed=True)[columns]
         out = grouped.sum(min_count=1).reset_index()
     else:
