@@ -297,7 +297,7 @@ def test_test_texts_exit_1_on_a_failure(invoke: Any, name: str, claims: int, fai
     assert lines[0] == "label,kind,computed,low,high,stated,status,hint,line,sentence"
     assert len(lines) == claims + 1
     assert result.stderr.splitlines()[-1].startswith(
-        f"Error: {fails} of {claims} claim(s) fail: line "
+        f"Check failed: {fails} of {claims} claim(s) fail: line "
     )
 
 
