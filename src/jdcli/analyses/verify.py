@@ -52,6 +52,10 @@ def run(
     progress: Callable[[int, int], None] | None = None,
     text: str | os.PathLike[str] | None = None,
     extract: bool = False,
+    sheet: str | None = None,
+    skip: int | None = None,
+    header_row: int | None = None,
+    header_rows: int | None = None,
 ) -> Result:
     """Check published figures against their own inputs, allowing for rounding.
 
@@ -72,9 +76,10 @@ def run(
 
     ``columns`` (``{canonical: actual}``, ``--col``), ``filters`` (``{column: value or
     [values]}``, ``--filter``) and ``encoding`` apply to the claims files, the DataFrame and
-    the bundled claims. The frame has the columns label, kind, computed, low, high, stated,
-    status (pass, fail, unverifiable) and hint; ``failure`` is set when a claim fails (the
-    command line writes the table, then exits 1 with it).
+    the bundled claims; ``sheet``, ``skip``, ``header_row`` and ``header_rows`` say where the
+    table is in each claims file. The frame has the columns label, kind, computed, low,
+    high, stated, status (pass, fail, unverifiable) and hint; ``failure`` is set when a claim
+    fails (the command line writes the table, then exits 1 with it).
 
     ``text`` (a path, or ``"-"`` for stdin) finds the claims of an article or report and
     checks them (``jdcli verify --text``; see ``jdcli.analyses.verify_text``); ``extract``
@@ -89,8 +94,9 @@ def run(
     if extract:
         raise UsageError("extract= needs text= (the article to find claims in)")
     parsed, source = gather(
-        claims, columns=columns, filters=filters, encoding=encoding, progress=progress
-    )
+        claims, columns=columns, filters=filters, encoding=encoding, progress=progress,
+        sheet=sheet, skip=skip, header_row=header_row, header_rows=header_rows,
+    )  # fmt: skip
     frame = compute(parsed)
     unverifiable = int(frame["status"].eq("unverifiable").sum())
     if unverifiable:
@@ -153,6 +159,10 @@ def gather(
     filters: Filters = None,
     encoding: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    sheet: str | None = None,
+    skip: int | None = None,
+    header_row: int | None = None,
+    header_rows: int | None = None,
 ) -> tuple[list[Claim], str]:
     """The claims (inline claims, files and frames in order; none: the bundled claims) and a
     source line for the caption."""
@@ -161,6 +171,12 @@ def gather(
     from jdcli.loading.schemas import CLAIMS
 
     options: dict[str, Any] = {"columns": columns, "filters": filters, "encoding": encoding}
+    layout: dict[str, Any] = {
+        "sheet": sheet,
+        "skip": skip,
+        "header_row": header_row,
+        "header_rows": header_rows,
+    }  # for files only
     found = arguments(claims)
     if not found:
         loaded = load_source(None, CLAIMS, "verify", **options)
@@ -179,7 +195,9 @@ def gather(
         else:
             if isinstance(item, str):
                 check_file_argument(item)
-            loaded = load_source(item, CLAIMS, "verify", progress=progress, **options)
+            loaded = load_source(
+                item, CLAIMS, "verify", progress=progress, **options, **layout
+            )  # fmt: skip
             parsed.extend(claims_from_file(loaded))
         sources.append(loaded.name)
     return parsed, ", ".join(sources)
