@@ -25,7 +25,9 @@ def test_a_bundled_resource_is_named_as_jdcli_datasets_prints_it(  # type: ignor
     invoke, tmp_path: Path, monkeypatch
 ) -> None:
     monkeypatch.chdir(tmp_path)  # anywhere: the name is not a path here
-    assert bundled_file("examples/police.csv") == EXAMPLES / "police.csv"
+    found = bundled_file("examples/police.csv")  # in the package: installed or editable
+    assert found is not None and found.name == "police.csv"
+    assert found.read_bytes() == (EXAMPLES / "police.csv").read_bytes()
     assert bundled_file("examples/nope.csv") is None
     assert bundled_file("nope/police.csv") is None
     result = invoke(["occupancy", "guangzhou-2018/rehab_centres.csv", "-f", "csv"])
