@@ -9,8 +9,6 @@ from __future__ import annotations
 import contextlib
 import html
 import io
-import os
-import tempfile
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -382,46 +380,19 @@ def save(
 ) -> None:
     """Write the figure to ``path`` (format from the extension) atomically: rendered in
     memory first, so a failure (no font for a PNG) leaves nothing behind."""
+    from jdcli.files import write_atomically
+
     check_chart_path(path)
-    for source in inputs:
-        if source is not None and path.exists() and _same_file(path, source):
-            raise UsageError(f"--chart {path}: refusing to overwrite the input file")
     kind = path.suffix.lower()
     renderers: dict[str, Callable[[], bytes]] = {
         ".svg": lambda: svg_text(fig).encode("utf-8"),
         ".png": lambda: png_bytes(fig, font),
         ".html": lambda: chart_html(fig, title, caption).encode("utf-8"),
     }
-    write_bytes(path, renderers[kind]())
-
-
-def write_bytes(path: Path, data: bytes) -> None:
-    """``data`` to a temporary file beside ``path``, then renamed into place."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise UsageError(f"--chart {path}: cannot write in {folder} ({exc.strerror})") from None
-    try:
-        mask = os.umask(0)
-        os.umask(mask)
-        os.fchmod(fd, 0o666 & ~mask)
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-        os.replace(temp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        if isinstance(exc, OSError):
-            raise UsageError(f"--chart {path}: cannot write ({exc.strerror or exc})") from None
-        raise
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or os.path.samefile(a, b)
-    except OSError:
-        return False
+    data = renderers[kind]()  # rendered before anything is written
+    write_atomically(
+        path, lambda stream: stream.buffer.write(data), inputs=inputs, option="--chart"
+    )
 
 
 @contextlib.contextmanager

@@ -28,7 +28,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from jdcli.errors import InputError
-from jdcli.loading.layout import detect_layout, filled
+from jdcli.loading.layout import detect_layout, filled, span
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -179,17 +179,10 @@ def _text_rows(grid: list[list[Any]], marks: _Marks) -> list[list[str]]:
     for r, c in marks.error_cells:
         if r < len(rows) and c < len(rows[r]):
             rows[r][c] = ""
-    width = max((_span(row) for row in rows), default=0)
+    width = max((span(row) for row in rows), default=0)
     while rows and not filled(rows[-1]):
         rows.pop()
     return [row[:width] for row in rows]
-
-
-def _span(row: Sequence[str]) -> int:
-    for position in range(len(row) - 1, -1, -1):
-        if row[position].strip():
-            return position + 1
-    return 0
 
 
 def _cell_text(value: Any, percent: bool) -> str:
