@@ -401,6 +401,7 @@ def _stream_latest(
     as blocks come, so they stay about one census long; the latest of them is the latest
     overall — and the total-row check's partial.
     The rows come as the whole-file path holds them: text as ``str``, counts ``Float64``."""
+    import numpy as np
     import pandas as pd
 
     from jdcli.metrics.consistency import combine_total_row_partials
@@ -412,6 +413,7 @@ def _stream_latest(
     totals: list[tuple[pd.DataFrame, pd.DataFrame]] = []
     for batch in _filtered_batches(stream, [*unit, "date", *values], progress, conditions, labels):
         totals = _add_total_rows(totals, batch, values)
+        batch["date"] = np.asarray(batch["date"], dtype="datetime64[s]")  # compared, not grouped
         latest = _latest_rows(batch, moment, latest_unit)
         del batch
         text = [c for c in latest.columns if isinstance(latest[c].dtype, pd.CategoricalDtype)]

@@ -57,9 +57,10 @@ class Stream:
     ) -> Iterator[pd.DataFrame]:
         """The canonical ``columns`` of each block of rows, index = file line numbers.
 
-        Text columns come as categoricals, ``date`` columns as ``datetime64``, counts as
-        ``float64`` (whole numbers). Raises :class:`NotStreamable` for anything the whole-file
-        path might treat differently or report.
+        Text columns come as categoricals, ``date`` columns as categoricals of
+        ``datetime64[s]`` dates, counts as ``float64`` (whole numbers). Raises
+        :class:`NotStreamable` for anything the whole-file path might treat differently or
+        report.
         """
         import pandas as pd
         import pyarrow as pa
@@ -86,12 +87,12 @@ class Stream:
             ),
         )
 
-        def parse(chunk: memoryview) -> Any:
+        def parse(chunk: bytes) -> Any:
             try:
                 table = pacsv.read_csv(
-                    pa.py_buffer(chunk),  # parsed into new arrays: the buffer is reused
-                    # One block per chunk, one thread: the next chunk is parsed while this
-                    # one is aggregated, and a threaded reader would hold several at once.
+                    pa.py_buffer(chunk),
+                    # One block per chunk, one thread per chunk: chunks are parsed side by
+                    # side (``_parsed_ahead``) while earlier ones are aggregated.
                     read_options=pacsv.ReadOptions(
                         column_names=names, block_size=len(chunk) + 1, use_threads=False
                     ),
@@ -105,8 +106,7 @@ class Stream:
             return table
 
         line = 2
-        tables = (parse(chunk) for chunk in _chunks(self.path, progress))
-        for table in _ahead(tables):
+        for table in _parsed_ahead(_chunks(self.path, progress), parse):
             frame: dict[str, Any] = {}
             for canonical in columns:
                 name = next(n for n, c in wanted.items() if c == canonical)
@@ -216,15 +216,25 @@ def open_stream(
     return Stream(loaded=loaded, schema=schema, path=path, sep=sep, header=header)
 
 
-def _ahead(items: Iterator[Any]) -> Iterator[Any]:
-    """``items``, each produced on a worker thread while the previous one is being used (the
-    CSV reader parses without holding the GIL, so reading and aggregating overlap). An error
-    raised while producing an item is raised here, in order."""
+#: Chunks parsed at once, each on its own thread (Arrow parses without holding the GIL).
+PARSERS = 2
+#: Parsed chunks waiting for the consumer at most (bounds the memory read-ahead takes).
+AHEAD = 3
+
+
+def _parsed_ahead(chunks: Iterator[bytes], parse: Callable[[bytes], Any]) -> Iterator[Any]:
+    """``parse(chunk)`` of each of ``chunks``, in order, parsed ``PARSERS`` at a time on
+    worker threads while the caller uses the earlier ones (at most ``AHEAD`` waiting).
+
+    ``chunks`` is read on a thread of its own. An error raised while reading or parsing is
+    raised here, in order."""
     import queue
     import threading
+    from concurrent.futures import ThreadPoolExecutor
 
-    handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+    handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=AHEAD)
     stop = threading.Event()
+    pool = ThreadPoolExecutor(max_workers=PARSERS, thread_name_prefix="jdcli-parser")
 
     def put(message: tuple[str, Any]) -> bool:
         while not stop.is_set():
@@ -235,19 +245,19 @@ def _ahead(items: Iterator[Any]) -> Iterator[Any]:
                 continue
         return False
 
-    def work() -> None:
+    def read() -> None:
         try:
-            for item in items:
-                if not put(("item", item)):
+            for chunk in chunks:
+                if not put(("item", pool.submit(parse, chunk))):
                     return
             put(("done", None))
         except BaseException as exc:  # handed to the consumer, raised there
             put(("error", exc))
         finally:
-            items.close()  # type: ignore[attr-defined]
+            chunks.close()  # type: ignore[attr-defined]
 
-    worker = threading.Thread(target=work, name="jdcli-reader", daemon=True)
-    worker.start()
+    reader = threading.Thread(target=read, name="jdcli-reader", daemon=True)
+    reader.start()
     try:
         while True:
             kind, value = handoff.get()
@@ -255,19 +265,20 @@ def _ahead(items: Iterator[Any]) -> Iterator[Any]:
                 return
             if kind == "error":
                 raise value
-            yield value
+            yield value.result()
     finally:
         stop.set()
-        worker.join()
+        reader.join()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _chunks(path: Path, progress: Callable[[int, int], None] | None) -> Iterator[memoryview]:
+def _chunks(path: Path, progress: Callable[[int, int], None] | None) -> Iterator[bytes]:
     """The file after its header line in pieces of about ``CHUNK_SIZE`` bytes, each ending at
     a line end, checked on the way: a quote (a quoted cell may hold a delimiter or a line
     break), a NUL or bytes that are not UTF-8 raise :class:`NotStreamable`.
 
-    Every piece is a view of one reused buffer, valid until the next is asked for: no large
-    allocation per chunk, so the heap does not grow with the file.
+    The file is read into one reused buffer and each piece copied out of it (pieces are
+    parsed side by side, so each needs its own bytes; a copy costs about a millisecond).
     """
     try:
         total = path.stat().st_size
@@ -301,7 +312,9 @@ def _chunks(path: Path, progress: Callable[[int, int], None] | None) -> Iterator
             if progress is not None:
                 progress(done, total)
             with memoryview(buffer) as view, view[:cut] as piece:
-                yield piece
+                copy = bytes(piece)
+            yield copy
+            del copy
             if not size:
                 return
             buffer[: end - cut] = buffer[cut:end]
@@ -352,9 +365,12 @@ def _counts(column: Any) -> Any:
 
 
 def _dates(column: Any) -> Any:
-    """A date column (dictionary-encoded text) as ``datetime64[s]``; only ``YYYY-MM-DD``,
-    which every date parser reads alike (another spelling of a date would also group apart
-    from it where the text is compared, as in the total-row check)."""
+    """A date column (dictionary-encoded text) as a categorical of ``datetime64[s]`` dates
+    (the file's distinct dates once each, and a code per row: grouping by date needs no
+    hashing); only ``YYYY-MM-DD``, which every date parser reads alike (another spelling of
+    a date would also group apart from it where the text is compared, as in the total-row
+    check)."""
+    import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -365,5 +381,6 @@ def _dates(column: Any) -> Any:
         raise NotStreamable from None
     if parsed.null_count or not pc.all(pc.equal(pc.strftime(parsed, "%Y-%m-%d"), texts)).as_py():
         raise NotStreamable
-    stamps = parsed.to_numpy(zero_copy_only=False).astype("datetime64[s]")
-    return stamps[column.indices.to_numpy()]
+    # Distinct texts in the one spelling are distinct dates: valid categories.
+    stamps = pd.DatetimeIndex(parsed.to_numpy(zero_copy_only=False).astype("datetime64[s]"))
+    return pd.Categorical.from_codes(column.indices.to_numpy(), categories=stamps, validate=False)

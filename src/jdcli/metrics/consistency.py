@@ -80,35 +80,54 @@ def total_row_partials(
     leave about one per date. ``within`` names at least one column.
     """
     columns, keys = list(values), list(within)
-    data = rows[columns].astype("float64").to_numpy(na_value=np.nan)
-    complete = ~np.isnan(data).any(axis=1)
+    data = _float_columns(rows, columns)
+    complete = ~np.logical_or.reduce([np.isnan(column) for column in data])
     if not complete.all():
-        rows, data = rows.loc[complete], data[complete]
-    code = np.asarray(
-        pd.factorize(rows[keys[0]])[0]
-        if len(keys) == 1
-        else rows.groupby(keys, sort=False, dropna=False, observed=True).ngroup(),
-        dtype=np.intp,
-    )
-    groups = int(code.max()) + 1 if len(code) else 0
-    first = np.full(groups, len(code), dtype=np.intp)
-    np.minimum.at(first, code, np.arange(len(code), dtype=np.intp))
-    labels = rows[keys].iloc[first]
-    index = (
-        pd.Index(np.asarray(labels[keys[0]]), name=keys[0])
-        if len(keys) == 1
-        else pd.MultiIndex.from_arrays([np.asarray(labels[k]) for k in keys], names=keys)
-    )
+        rows, data = rows.loc[complete], [column[complete] for column in data]
+    if len(keys) == 1:
+        code, labels = _group_codes(rows[keys[0]])
+        index = pd.Index(labels, name=keys[0])
+        groups = len(index)
+    else:
+        code = np.asarray(
+            rows.groupby(keys, sort=False, dropna=False, observed=True).ngroup(), dtype=np.intp
+        )
+        groups = int(code.max()) + 1 if len(code) else 0
+        first = np.full(groups, len(code), dtype=np.intp)
+        np.minimum.at(first, code, np.arange(len(code), dtype=np.intp))
+        firsts = rows[keys].iloc[first]
+        index = pd.MultiIndex.from_arrays([np.asarray(firsts[k]) for k in keys], names=keys)
     table: dict[str, np.ndarray] = {}
     for i, column in enumerate(columns):
-        table[column] = np.bincount(code, weights=data[:, i], minlength=groups)
+        table[column] = np.bincount(code, weights=data[i], minlength=groups)
     for i, column in enumerate(columns):
         peak = np.full(groups, -np.inf)
-        np.maximum.at(peak, code, data[:, i])
+        np.maximum.at(peak, code, data[i])
         table[f"max_{column}"] = peak
     table["rows"] = np.bincount(code, minlength=groups)
     sums = pd.DataFrame(table, index=index)
-    return sums, _near_maximum(rows, sums, columns, code)
+    candidates = _near_maximum(rows, sums, columns, code, data)
+    for key in keys:  # a few rows: their keys as plain values, as in the sums' index
+        if isinstance(candidates[key].dtype, pd.CategoricalDtype):
+            categories = candidates[key].cat.categories
+            candidates[key] = pd.Series(
+                categories.take(candidates[key].cat.codes.to_numpy()), index=candidates.index
+            )
+    return sums, candidates
+
+
+def _group_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Each value's group (0 … k - 1) and the k distinct values (without missing ones);
+    a categorical's codes are used as they are, without hashing."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and not bool(values.isna().any()):
+        codes = values.cat.codes.to_numpy().astype(np.intp)
+        occurs = np.bincount(codes, minlength=len(values.cat.categories)) > 0
+        if occurs.all():
+            return codes, values.cat.categories
+        renumbered = np.cumsum(occurs, dtype=np.intp) - 1
+        return renumbered[codes], values.cat.categories[occurs]
+    code, uniques = pd.factorize(values)
+    return np.asarray(code, dtype=np.intp), pd.Index(uniques)
 
 
 def combine_total_row_partials(
@@ -154,13 +173,26 @@ def _group_of(rows: pd.DataFrame, sums: pd.DataFrame, keys: list[str]) -> np.nda
 
 
 def _near_maximum(
-    rows: pd.DataFrame, sums: pd.DataFrame, columns: list[str], where: np.ndarray
+    rows: pd.DataFrame,
+    sums: pd.DataFrame,
+    columns: list[str],
+    where: np.ndarray,
+    data: list[np.ndarray] | None = None,
 ) -> pd.DataFrame:
-    data = rows[columns].astype("float64").to_numpy(na_value=np.nan)
+    """The rows at (or within 1e-6 of) their group's maximum in every one of ``columns``
+    and above zero in one; ``data``: those columns of ``rows`` as float arrays, if at hand."""
+    if data is None:
+        data = _float_columns(rows, columns)
     keep = np.ones(len(rows), dtype=bool)
     positive = np.zeros(len(rows), dtype=bool)
     for i, column in enumerate(columns):
         # A looser bound than the 1e-9 of the test itself: keeping a few more rows is safe.
-        keep &= data[:, i] >= sums[f"max_{column}"].to_numpy(dtype="float64")[where] * (1 - 1e-6)
-        positive |= data[:, i] > 0
+        peak = sums[f"max_{column}"].to_numpy(dtype="float64") * (1 - 1e-6)
+        keep &= data[i] >= peak[where]
+        positive |= data[i] > 0
     return rows.loc[keep & positive]
+
+
+def _float_columns(rows: pd.DataFrame, columns: list[str]) -> list[np.ndarray]:
+    """``columns`` of ``rows`` as float64 arrays, NaN where missing (no copy when they are)."""
+    return [rows[c].to_numpy(dtype="float64", na_value=np.nan) for c in columns]

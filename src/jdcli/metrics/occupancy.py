@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -139,7 +140,7 @@ def census_partials(
     if rows.empty:
         return _empty_partials(rows, keys, words)
     # Dates repeat (a census has one per day): the period arithmetic is done per distinct date.
-    date_code, distinct = pd.factorize(rows[date])
+    date_code, distinct = _factorized(rows[date])
     days = np.asarray(distinct, dtype="datetime64[D]")
     months = days.astype("datetime64[M]").astype(np.int64)
     months -= months % PERIOD_MONTHS[freq]
@@ -152,28 +153,59 @@ def census_partials(
     cells = 1
     for code, width in [*_codes(rows, keys), (period_of[date_code], len(starts))]:
         if cells * width >= 2**62:
-            group, dense = pd.factorize(group)
-            cells = len(dense)
+            group, cells = _dense(group, cells)
         group *= width
         group += code
         cells *= width
-    group, cell_ids = pd.factorize(group)
-    count = len(cell_ids)
-    masks = np.zeros(count * words, dtype=np.uint64)
-    bits = np.left_shift(np.uint64(1), (offsets % 64).astype(np.uint64))
-    np.bitwise_or.at(masks, group * words + offsets // 64 if words > 1 else group, bits)
+    group, count = _dense(group, cells)
+    positions = np.arange(len(group), dtype=np.int64)
     first = np.full(count, len(group), dtype=np.int64)
-    np.minimum.at(first, group, np.arange(len(group), dtype=np.int64))
+    np.minimum.at(first, group, positions)
     frame = pd.DataFrame({key: _take_text(rows[key], first) for key in keys})
     start = pd.Series(starts.astype("datetime64[M]").astype("datetime64[s]"))
     frame["period"] = period_labels(start, freq).array.take(period_of[date_code[first]])
     for column in CENSUS:
         values = rows[column].to_numpy(dtype="float64", na_value=np.nan)
         frame[column] = np.bincount(group, weights=values, minlength=count)
-    shaped = masks.reshape(count, words)
+    shaped = _day_masks(group, offsets, count, words)
     for word in range(words):
         frame[f"days_{word}"] = shaped[:, word]
     return frame
+
+
+def _day_masks(group: np.ndarray, offsets: np.ndarray, count: int, words: int) -> np.ndarray:
+    """Which days each of ``count`` groups reported, ``(count, words)`` uint64: bit ``i`` of
+    word ``w`` is day ``64·w + i`` of the period (each row's ``group`` and day ``offsets``)."""
+    if count * 64 * words <= 16 * len(group) + (1 << 20):
+        # One flag per group and day, packed into bits: quicker than ORing bit by bit.
+        reported = np.zeros((count, 64 * words), dtype=bool)
+        reported[group, offsets] = True
+        packed = np.packbits(reported, axis=1, bitorder="little")
+        return packed.view("<u8").astype(np.uint64)
+    masks = np.zeros(count * words, dtype=np.uint64)  # many groups, few rows each
+    bits = np.left_shift(np.uint64(1), (offsets % 64).astype(np.uint64))
+    np.bitwise_or.at(masks, group * words + offsets // 64, bits)
+    return masks.reshape(count, words)
+
+
+def _factorized(values: pd.Series) -> tuple[np.ndarray, Any]:
+    """``pd.factorize(values)`` (codes, distinct values); for a categorical without missing
+    values, its own codes and categories (some of which may not occur)."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and not bool(values.isna().any()):
+        return values.cat.codes.to_numpy(), values.cat.categories
+    return pd.factorize(values)
+
+
+def _dense(group: np.ndarray, cells: int) -> tuple[np.ndarray, int]:
+    """``group`` (integers from 0 to ``cells`` - 1) renumbered 0 … k - 1 over the k values
+    that occur, in the order of their values; and k. Without hashing while ``cells`` is not
+    much larger than the number of rows."""
+    if cells > 4 * len(group) + 4096:
+        codes, uniques = pd.factorize(group, sort=True)
+        return np.asarray(codes, dtype=np.int64), len(uniques)
+    occurs = np.bincount(group, minlength=cells) > 0
+    renumbered = np.cumsum(occurs, dtype=np.int64) - 1
+    return renumbered[group], int(occurs.sum())
 
 
 def _take_text(values: pd.Series, positions: np.ndarray) -> pd.api.extensions.ExtensionArray:
