@@ -277,6 +277,9 @@ def test_total_row_warning_is_the_same_when_streamed(
         "\n2019-01-20,R1,F1,4,3\n",  # a blank line
         "2019-01-20,R1,F1,4,3\n\n",  # a blank line at the end
         "2019-01-20,R1,F1,4,3",  # no final line break (streams)
+        "2019-01-20,R1,合计,4,3\n",  # a total label first seen late (names are checked once)
+        "2019-01-20,全市,F1,4,3\n",  # the same, as a region
+        "2019-01-20,R9,F9,4,3\n2019-01-21,R1,Total,4,3\n",  # new names, then a label
     ],
 )
 def test_a_problem_late_in_the_file_gives_the_whole_file_answer(

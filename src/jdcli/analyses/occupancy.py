@@ -253,13 +253,50 @@ def compute_streamed(
     """
     if (freq is None) == (as_of is None) or not isinstance(source, str | os.PathLike):
         return None  # decided before any import: the bundled data stays quick
-    from jdcli.analyses.inputs import column_map, filter_map
+    from jdcli.analyses.inputs import column_map
+    from jdcli.errors import JdcliError
+    from jdcli.loading.schemas import OCCUPANCY
+    from jdcli.loading.stream import open_stream
+
+    try:
+        stream = open_stream(
+            os.fspath(source),
+            OCCUPANCY,
+            col_map=column_map(columns),
+            encoding=encoding,
+        )
+    except JdcliError:
+        return None
+    if stream is None or "date" not in stream.columns or "period" in stream.columns:
+        return None
+    # Parsing starts now, on other threads, while pandas and the rest are imported.
+    known = {c.name for c in OCCUPANCY.columns if c.kind != "number"}
+    stream.read_ahead([c for c in stream.columns if c in known], progress=progress)
+    try:
+        return _compute_streamed(
+            stream, by, freq, as_of, bands, total, filters, keep_total_rows, progress
+        )
+    finally:
+        stream.close()
+
+
+def _compute_streamed(
+    stream: Stream,
+    by: Sequence[str],
+    freq: str | None,
+    as_of: str | None,
+    bands: tuple[float, float, float],
+    total: bool,
+    filters: Filters,
+    keep_total_rows: bool,
+    progress: Callable[[int, int], None] | None,
+) -> tuple[Loaded, pd.DataFrame] | None:
+    from jdcli.analyses.inputs import filter_map
     from jdcli.errors import JdcliError
     from jdcli.loading import filter_conditions
     from jdcli.loading.dates import parse_date_option
     from jdcli.loading.numbers import MAX_COUNT
-    from jdcli.loading.schemas import OCCUPANCY
-    from jdcli.loading.stream import NotStreamable, open_stream
+    from jdcli.loading.stream import NotStreamable
     from jdcli.metrics.consistency import flag_total_rows
     from jdcli.metrics.occupancy import (
         CENSUS,
@@ -276,17 +313,6 @@ def compute_streamed(
     try:
         moment = parse_date_option(as_of, "--as-of") if as_of is not None else None
     except JdcliError:
-        return None
-    try:
-        stream = open_stream(
-            os.fspath(source),
-            OCCUPANCY,
-            col_map=column_map(columns),
-            encoding=encoding,
-        )
-    except JdcliError:
-        return None
-    if stream is None:
         return None
     loaded = stream.loaded
     present = set(loaded.frame.columns)
@@ -445,11 +471,14 @@ def _filtered_batches(
     label (合计 …)."""
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     wanted = list(dict.fromkeys([*columns, *(c.target for c in conditions), *labels]))
     from jdcli.loading.stream import NotStreamable
     from jdcli.metrics.totals import is_total_label
 
+    checked: dict[str, pa.Array] = {}  # per column: names known not to be total labels
     for batch in stream.batches(wanted, progress=progress):
         for column in labels:
             # A labelled total row (合计 …) is set aside and checked by the whole-file path.
@@ -458,9 +487,20 @@ def _filtered_batches(
                 if bool(is_total_label(values).any()):
                     raise NotStreamable
                 continue
-            found = is_total_label(pd.Series(values.cat.categories)).to_numpy()
+            # A census repeats its names block after block: each is looked at once.
+            names = pa.array(values.cat.categories, type=pa.string())
+            known = checked.get(column)
+            new = np.ones(len(names), dtype=bool)
+            if known is not None:
+                new = ~pc.is_in(names, value_set=known).to_numpy(zero_copy_only=False)
+            if not new.any():
+                continue
+            found = np.zeros(len(names), dtype=bool)
+            found[new] = is_total_label(pd.Series(names.filter(new), dtype="str")).to_numpy()
             if found.any() and bool(np.isin(values.cat.codes, np.flatnonzero(found)).any()):
                 raise NotStreamable
+            fresh = names.filter(new & ~found)
+            checked[column] = fresh if known is None else pa.concat_arrays([known, fresh])
         if conditions:
             keep = np.ones(len(batch), dtype=bool)
             for condition in conditions:

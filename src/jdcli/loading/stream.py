@@ -13,8 +13,9 @@ here is reported to the user, so a late fallback never repeats or contradicts a 
 from __future__ import annotations
 
 import codecs
+import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,13 +42,71 @@ class NotStreamable(Exception):
 @dataclass
 class Stream:
     """A file opened for batch reading: what :class:`Loaded` would say about it, and how to
-    read it. ``loaded.frame`` is empty (the file's columns, canonical names, their dtypes)."""
+    read it. ``loaded.frame`` is empty (the file's columns, canonical names, their dtypes).
 
-    loaded: Loaded
+    Opening needs no pandas: ``columns`` and ``required`` say what the file holds, and
+    :meth:`read_ahead` starts parsing while the caller imports what it needs; ``loaded`` is
+    built (pandas imported) when first asked for."""
+
     schema: Schema
     path: Path
     sep: str
     header: list[str]  # as written, stripped
+    name: str
+    found: dict[str, str]  # canonical → as written, as ``Loaded.headers``
+    required: tuple[str, ...]
+    _loaded: Loaded | None = field(default=None, repr=False)
+    _ahead: _ReadAhead | None = field(default=None, repr=False)
+
+    @property
+    def columns(self) -> dict[str, str]:
+        """The file's columns in order, canonical name → ``"number"`` (read as a number,
+        ``Float64`` in ``loaded.frame``) or ``"text"``."""
+        kinds = {c.name: c.kind for c in self.schema.columns}
+        canonical = {actual: name for name, actual in self.found.items()}
+        named = (canonical.get(h, h) for h in self.header)
+        return {
+            name: "number" if kinds.get(name) in ("count", "number") else "text"
+            for name in named
+        }
+
+    @property
+    def loaded(self) -> Loaded:
+        if self._loaded is None:
+            import pandas as pd
+
+            from jdcli.loading import Loaded
+
+            dtypes = {"number": "Float64", "text": "str"}
+            frame = pd.DataFrame(
+                {name: pd.Series([], dtype=dtypes[kind]) for name, kind in self.columns.items()}
+            )
+            frame.index.name = "line"
+            self._loaded = Loaded(
+                frame=frame,
+                name=self.name,
+                path=self.path,
+                encoding="utf-8",
+                headers=self.found,
+                required=self.required,
+            )
+        return self._loaded
+
+    def read_ahead(
+        self, columns: Sequence[str], *, progress: Callable[[int, int], None] | None = None
+    ) -> None:
+        """Start parsing the canonical ``columns`` now, on worker threads, for a later
+        :meth:`batches` asking for these columns (or fewer) to take over; a few blocks are
+        parsed ahead, then the workers wait. Needs pyarrow, not pandas: a caller reads while
+        it imports the rest. :meth:`close` stops it when no batches will be asked for."""
+        self.close()
+        self._ahead = _ReadAhead(_chunks(self.path, progress), self._parser(columns), columns)
+
+    def close(self) -> None:
+        """Stop a read-ahead that no :meth:`batches` took over (nothing if none)."""
+        if self._ahead is not None:
+            self._ahead.close()
+            self._ahead = None
 
     def batches(
         self,
@@ -60,16 +119,51 @@ class Stream:
         Text columns come as categoricals, ``date`` columns as categoricals of
         ``datetime64[s]`` dates, counts as ``float64`` (whole numbers). Raises
         :class:`NotStreamable` for anything the whole-file path might treat differently or
-        report.
+        report. Blocks already read ahead (:meth:`read_ahead`) of these columns are used.
         """
         import pandas as pd
+
+        kinds = {c.name: c.kind for c in self.schema.columns}
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and not set(columns) <= set(ahead.columns):
+            ahead.close()
+            ahead = None
+        if ahead is None:
+            ahead = _ReadAhead(_chunks(self.path, progress), self._parser(columns), columns)
+        line = 2
+        with contextlib.closing(ahead):
+            for table in ahead:
+                frame: dict[str, Any] = {}
+                for canonical in columns:
+                    column = table.column(canonical).chunk(0)
+                    kind = kinds.get(canonical, "text")
+                    if kind == "count":
+                        frame[canonical] = _counts(column)
+                    elif kind == "date":
+                        frame[canonical] = _dates(column)
+                    else:
+                        frame[canonical] = pd.Categorical.from_codes(
+                            column.indices.to_numpy(),
+                            categories=pd.Index(column.dictionary.to_pylist(), dtype="str"),
+                            validate=False,
+                        )
+                index = pd.RangeIndex(line, line + table.num_rows, name="line")
+                line += table.num_rows
+                del table
+                yield pd.DataFrame(frame, index=index)
+        if line == 2:
+            raise NotStreamable  # no data rows: the whole-file path says so
+
+    def _parser(self, columns: Sequence[str]) -> Callable[[bytes], Any]:
+        """A function parsing one chunk of the file into an Arrow table of the canonical
+        ``columns`` (named so; counts as float64, other columns dictionary-encoded text, one
+        chunk each), raising :class:`NotStreamable` where Arrow cannot."""
         import pyarrow as pa
         import pyarrow.csv as pacsv
 
         _use_malloc()
         kinds = {c.name: c.kind for c in self.schema.columns}
-        found = self.loaded.headers
-        actual = {found.get(c, c): c for c in columns}
+        actual = {self.found.get(c, c): c for c in columns}
         names = [f"f{i}" for i in range(len(self.header))]
         wanted = {names[self.header.index(a)]: c for a, c in actual.items()}
         text = pa.dictionary(pa.int32(), pa.string())
@@ -77,56 +171,36 @@ class Stream:
             name: pa.float64() if kinds.get(canonical) == "count" else text
             for name, canonical in wanted.items()
         }
-        options = (
-            pacsv.ParseOptions(delimiter=self.sep, quote_char=False, ignore_empty_lines=False),
-            pacsv.ConvertOptions(
-                column_types=types,
-                include_columns=list(wanted),
-                strings_can_be_null=False,
-                null_values=[],
-            ),
+        parse_options = pacsv.ParseOptions(
+            delimiter=self.sep, quote_char=False, ignore_empty_lines=False
+        )
+        convert_options = pacsv.ConvertOptions(
+            column_types=types,
+            include_columns=list(wanted),
+            strings_can_be_null=False,
+            null_values=[],
         )
 
         def parse(chunk: bytes) -> Any:
+            # One block per chunk, one thread per chunk: chunks are parsed side by side
+            # (``_ReadAhead``) while earlier ones are aggregated.
+            read_options = pacsv.ReadOptions(
+                column_names=names, block_size=len(chunk) + 1, use_threads=False
+            )
             try:
                 table = pacsv.read_csv(
                     pa.py_buffer(chunk),
-                    # One block per chunk, one thread per chunk: chunks are parsed side by
-                    # side (``_parsed_ahead``) while earlier ones are aggregated.
-                    read_options=pacsv.ReadOptions(
-                        column_names=names, block_size=len(chunk) + 1, use_threads=False
-                    ),
-                    parse_options=options[0],
-                    convert_options=options[1],
+                    read_options=read_options,
+                    parse_options=parse_options,
+                    convert_options=convert_options,
                 )
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                 raise NotStreamable from None  # ragged or unconvertible: the text path says
             if any(column.num_chunks > 1 for column in table.columns):
                 table = table.unify_dictionaries().combine_chunks()
-            return table
+            return table.rename_columns([wanted[n] for n in table.column_names])
 
-        line = 2
-        for table in _parsed_ahead(_chunks(self.path, progress), parse):
-            frame: dict[str, Any] = {}
-            for canonical in columns:
-                name = next(n for n, c in wanted.items() if c == canonical)
-                column = table.column(name).chunk(0)
-                kind = kinds.get(canonical, "text")
-                if kind == "count":
-                    frame[canonical] = _counts(column)
-                elif kind == "date":
-                    frame[canonical] = _dates(column)
-                else:
-                    frame[canonical] = pd.Categorical.from_codes(
-                        column.indices.to_numpy(),
-                        categories=pd.Index(column.dictionary.to_pylist(), dtype="str"),
-                    )
-            index = pd.RangeIndex(line, line + table.num_rows, name="line")
-            line += table.num_rows
-            del table
-            yield pd.DataFrame(frame, index=index)
-        if line == 2:
-            raise NotStreamable  # no data rows: the whole-file path says so
+        return parse
 
 
 def open_stream(
@@ -144,9 +218,7 @@ def open_stream(
     notes after the table, a missing column, a count in a multiple of its unit ...).
     ``skip``, ``header_row`` and ``header_rows`` are :func:`jdcli.loading.load`'s: any but
     a header on line 1 alone gives None."""
-    import pandas as pd
-
-    from jdcli.loading import Loaded, unit_warnings
+    from jdcli.loading import unit_warnings
     from jdcli.loading.region import plain_table
     from jdcli.loading.table import _check_header, sniff_delimiter
 
@@ -197,23 +269,15 @@ def open_stream(
         return None
     if unit_warnings(found, schema, location):
         return None  # read whole, where the warning about the multiplier is given
-    kinds = {c.name: c.kind for c in schema.columns}
-    canonical = {actual: name for name, actual in found.items()}
-    dtypes = {}
-    for h in header:
-        name = canonical.get(h, h)
-        dtypes[name] = "Float64" if kinds.get(name) in ("count", "number") else "str"
-    frame = pd.DataFrame({name: pd.Series([], dtype=dtype) for name, dtype in dtypes.items()})
-    frame.index.name = "line"
-    loaded = Loaded(
-        frame=frame,
-        name=location,
+    return Stream(
+        schema=schema,
         path=path,
-        encoding="utf-8",
-        headers=found,
-        required=required,
+        sep=sep,
+        header=header,
+        name=location,
+        found=dict(found),
+        required=tuple(required),
     )
-    return Stream(loaded=loaded, schema=schema, path=path, sep=sep, header=header)
 
 
 #: Chunks parsed at once, each on its own thread (Arrow parses without holding the GIL).
@@ -222,54 +286,67 @@ PARSERS = 2
 AHEAD = 3
 
 
-def _parsed_ahead(chunks: Iterator[bytes], parse: Callable[[bytes], Any]) -> Iterator[Any]:
+class _ReadAhead:
     """``parse(chunk)`` of each of ``chunks``, in order, parsed ``PARSERS`` at a time on
-    worker threads while the caller uses the earlier ones (at most ``AHEAD`` waiting).
+    worker threads from the moment it is made, while the caller does other things or uses
+    the earlier ones (at most ``AHEAD`` waiting). ``chunks`` is read on a thread of its own.
+    Iterate once; an error raised while reading or parsing is raised there, in order.
+    :meth:`close` stops the threads (iteration does at its end)."""
 
-    ``chunks`` is read on a thread of its own. An error raised while reading or parsing is
-    raised here, in order."""
-    import queue
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
+    def __init__(
+        self, chunks: Iterator[bytes], parse: Callable[[bytes], Any], columns: Sequence[str]
+    ) -> None:
+        import queue
+        import threading
+        from concurrent.futures import ThreadPoolExecutor
 
-    handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=AHEAD)
-    stop = threading.Event()
-    pool = ThreadPoolExecutor(max_workers=PARSERS, thread_name_prefix="jdcli-parser")
+        self.columns = list(columns)
+        self._handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=AHEAD)
+        self._stop = threading.Event()
+        self._pool = ThreadPoolExecutor(max_workers=PARSERS, thread_name_prefix="jdcli-parser")
+        self._chunks = chunks
+        self._parse = parse
+        self._reader = threading.Thread(target=self._read, name="jdcli-reader", daemon=True)
+        self._reader.start()
 
-    def put(message: tuple[str, Any]) -> bool:
-        while not stop.is_set():
+    def _put(self, message: tuple[str, Any]) -> bool:
+        import queue
+
+        while not self._stop.is_set():
             try:
-                handoff.put(message, timeout=0.05)
+                self._handoff.put(message, timeout=0.05)
                 return True
             except queue.Full:
                 continue
         return False
 
-    def read() -> None:
+    def _read(self) -> None:
         try:
-            for chunk in chunks:
-                if not put(("item", pool.submit(parse, chunk))):
+            for chunk in self._chunks:
+                if not self._put(("item", self._pool.submit(self._parse, chunk))):
                     return
-            put(("done", None))
+            self._put(("done", None))
         except BaseException as exc:  # handed to the consumer, raised there
-            put(("error", exc))
+            self._put(("error", exc))
         finally:
-            chunks.close()  # type: ignore[attr-defined]
+            self._chunks.close()  # type: ignore[attr-defined]
 
-    reader = threading.Thread(target=read, name="jdcli-reader", daemon=True)
-    reader.start()
-    try:
-        while True:
-            kind, value = handoff.get()
-            if kind == "done":
-                return
-            if kind == "error":
-                raise value
-            yield value.result()
-    finally:
-        stop.set()
-        reader.join()
-        pool.shutdown(wait=True, cancel_futures=True)
+    def __iter__(self) -> Iterator[Any]:
+        try:
+            while True:
+                kind, value = self._handoff.get()
+                if kind == "done":
+                    return
+                if kind == "error":
+                    raise value
+                yield value.result()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._reader.join()
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _chunks(path: Path, progress: Callable[[int, int], None] | None) -> Iterator[bytes]:

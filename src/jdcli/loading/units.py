@@ -10,6 +10,7 @@ recognised so that they can be named, never applied: figures are used as written
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -73,19 +74,27 @@ def _alternation(words: Iterable[str]) -> str:
 _MULTIPLIER = _alternation(set(MULTIPLIERS))
 _BASE = _alternation([*_CHINESE, *_ENGLISH])
 _NUMBER = r"\d[\d,]*(?:\.\d+)?"
-_UNIT = re.compile(
-    rf"""
-    (?:{_alternation(PERCENT_UNITS)})                                    # 38.2 (%)
-    | (?:(?:{_MULTIPLIER})\s*)?(?:{_BASE})                               # 万人, thousand tonnes
-    | (?:{_MULTIPLIER})                                                  # 万, thousands
-    | (?:{_BASE})\s*/\s*(?:{_NUMBER}\s*)?(?:(?:{_MULTIPLIER})\s*)?(?:{_BASE})?  # 人/万人, 元/克
-    | (?:1|{_BASE})?\s*/\s*(?:{_NUMBER}|{_MULTIPLIER})+\s*(?:{_BASE})?   # 1/10万, /10万人
-    | 每\s*(?:{_NUMBER}|{_MULTIPLIER})*\s*(?:{_BASE})                    # 每10万人, 每万人
-    | (?:(?:{_BASE})\s+)?per\s+(?:{_NUMBER}|{_MULTIPLIER}|capita)      # per 100,000 people
-      (?:\s*(?:{_MULTIPLIER}))?(?:\s+[a-z]+)?
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
+
+
+@functools.cache
+def _unit_pattern() -> re.Pattern[str]:
+    """The units recognised in brackets after a header (compiled on first use: it is large,
+    and most headers have no bracketed part)."""
+    return re.compile(
+        rf"""
+        (?:{_alternation(PERCENT_UNITS)})                                    # 38.2 (%)
+        | (?:(?:{_MULTIPLIER})\s*)?(?:{_BASE})                               # 万人, thousand tonnes
+        | (?:{_MULTIPLIER})                                                  # 万, thousands
+        | (?:{_BASE})\s*/\s*(?:{_NUMBER}\s*)?(?:(?:{_MULTIPLIER})\s*)?(?:{_BASE})?  # 人/万人, 元/克
+        | (?:1|{_BASE})?\s*/\s*(?:{_NUMBER}|{_MULTIPLIER})+\s*(?:{_BASE})?   # 1/10万, /10万人
+        | 每\s*(?:{_NUMBER}|{_MULTIPLIER})*\s*(?:{_BASE})                    # 每10万人, 每万人
+        | (?:(?:{_BASE})\s+)?per\s+(?:{_NUMBER}|{_MULTIPLIER}|capita)      # per 100,000 people
+          (?:\s*(?:{_MULTIPLIER}))?(?:\s+[a-z]+)?
+        """,
+        re.VERBOSE | re.IGNORECASE,
+    )
+
+
 # A name, then one bracketed part at the very end; brackets may be full or half width.
 _BRACKETED = re.compile(r"(?P<name>.*?\S)\s*[（(]\s*(?P<unit>[^（）()]+?)\s*[)）]\s*")
 _WIDE = str.maketrans("０１２３４５６７８９，．／％", "0123456789,./%")
@@ -98,7 +107,7 @@ def split_unit(header: str) -> tuple[str, str | None]:
     if match is None:
         return header, None
     unit = match["unit"]
-    if _UNIT.fullmatch(unit.translate(_WIDE)) is None:
+    if _unit_pattern().fullmatch(unit.translate(_WIDE)) is None:
         return header, None
     return match["name"], unit
 
