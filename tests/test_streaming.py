@@ -70,6 +70,7 @@ def _splits(frame: pd.DataFrame, cuts: list[int]) -> list[pd.DataFrame]:
     st.sampled_from(["month", "quarter", "year"]),
     st.sampled_from([["facility"], ["region"], [], ["region", "facility"]]),
     st.integers(0, 6),
+    st.booleans(),
 )
 def test_census_partials_over_any_split_match_the_whole(
     rows: list[tuple[str, str, int, int, int]],
@@ -77,17 +78,23 @@ def test_census_partials_over_any_split_match_the_whole(
     freq: str,
     by: list[str],
     early: int,
+    as_codes: bool,
 ) -> None:
     frame = _frame(rows)
     whole = frame.assign(period=period_labels(frame["date"], freq))
     expected = occupancy_rate(whole, by, unit=["facility"], period="period", instant="date")
     unit = [*by, *(["facility"] if "facility" not in by else [])]
-    partials = [census_partials(part, unit, freq) for part in _splits(frame, cuts)]
+    parts = _splits(frame, cuts)
+    if as_codes:  # text and dates as the reader gives them: codes into distinct values
+        parts = [p.astype(dict.fromkeys(["facility", "region", "date"], "category")) for p in parts]
+    partials = [census_partials(part, unit, freq) for part in parts]
     # Combining some partials early (as the reader does to bound memory) changes nothing.
     if early:
         partials = [combine_census_partials(pd.concat(partials[:early])), *partials[early:]]
     result = occupancy_from_census(census_means(pd.concat(partials)), by)
     assert_frame_equal(result, expected)
+    once = combine_census_partials(pd.concat(partials))  # the reader's own last step
+    assert_frame_equal(census_means(once, combined=True), census_means(pd.concat(partials)))
 
 
 def test_a_day_reported_in_two_blocks_counts_once() -> None:
@@ -121,13 +128,19 @@ def test_census_partials_of_no_rows_combine_with_others() -> None:
     st.lists(st.integers(0, 40), max_size=5),
     st.sets(st.integers(0, 40), max_size=4),
     st.integers(1, 4),
+    st.booleans(),
+    st.booleans(),
 )
 def test_total_row_partials_over_any_split_match_the_whole(
     rows: list[tuple[str, str, int, int]],
     cuts: list[int],
     totals_at: set[int],
     combine_every: int,
+    date_order: bool,
+    as_codes: bool,
 ) -> None:
+    if date_order:  # as a census is usually exported: each date's rows together
+        rows = sorted(rows, key=lambda row: row[0])
     frame = pd.DataFrame(rows, columns=["date", "facility", "capacity", "occupied"])
     frame = frame.astype({"date": "str", "facility": "str"})
     frame = frame.astype({"capacity": "float64", "occupied": "float64"})
@@ -144,6 +157,8 @@ def test_total_row_partials_over_any_split_match_the_whole(
     expected = total_rows(frame, values, within=["date"])
     parts = []
     for part in _splits(frame, cuts):
+        if as_codes:  # dates as the reader gives them: codes into the block's distinct dates
+            part = part.assign(date=pd.Categorical(part["date"]))
         parts.append(total_row_partials(part, values, within=["date"]))
         if len(parts) >= combine_every:
             parts = [combine_total_row_partials(parts, values)]

@@ -376,7 +376,7 @@ def _compute_streamed(
     note_coverage(
         parts, unit=unit, period="period", name=loaded.name, freq=freq, dates=census_dates(parts)
     )
-    census = census_means(parts)
+    census = census_means(parts, combined=True)  # _stream_census combined them
     del parts  # the partial sums: not needed while the table is built and written
     return loaded, occupancy_from_census(census, keys, total=total, bands=bands)
 

@@ -98,13 +98,25 @@ def total_row_partials(
         firsts = rows[keys].iloc[first]
         index = pd.MultiIndex.from_arrays([np.asarray(firsts[k]) for k in keys], names=keys)
     table: dict[str, np.ndarray] = {}
-    for i, column in enumerate(columns):
-        table[column] = np.bincount(code, weights=data[i], minlength=groups)
-    for i, column in enumerate(columns):
-        peak = np.full(groups, -np.inf)
-        np.maximum.at(peak, code, data[i])
-        table[f"max_{column}"] = peak
-    table["rows"] = np.bincount(code, minlength=groups)
+    runs = _runs(code, groups)
+    if runs is not None:
+        # Rows in group order (a census exported date by date): each group is one run of
+        # rows, summed and maximised run by run.
+        for i, column in enumerate(columns):
+            table[column] = np.add.reduceat(data[i], runs) if len(runs) else np.zeros(0)
+        for i, column in enumerate(columns):
+            table[f"max_{column}"] = (
+                np.maximum.reduceat(data[i], runs) if len(runs) else np.zeros(0)
+            )
+        table["rows"] = np.diff(np.append(runs, len(code)))
+    else:
+        for i, column in enumerate(columns):
+            table[column] = np.bincount(code, weights=data[i], minlength=groups)
+        for i, column in enumerate(columns):
+            peak = np.full(groups, -np.inf)
+            np.maximum.at(peak, code, data[i])
+            table[f"max_{column}"] = peak
+        table["rows"] = np.bincount(code, minlength=groups)
     sums = pd.DataFrame(table, index=index)
     candidates = _near_maximum(rows, sums, columns, code, data)
     for key in keys:  # a few rows: their keys as plain values, as in the sums' index
@@ -114,6 +126,19 @@ def total_row_partials(
                 categories.take(candidates[key].cat.codes.to_numpy()), index=candidates.index
             )
     return sums, candidates
+
+
+def _runs(code: np.ndarray, groups: int) -> np.ndarray | None:
+    """Where each group's rows start when they are one run each, groups in order (``code``
+    never decreasing, every group present); else None."""
+    if len(code) == 0:
+        return None
+    starts = np.flatnonzero(np.diff(code)) + 1
+    if len(starts) != groups - 1 or bool((code[starts] < code[starts - 1]).any()):
+        return None
+    if code[0] != 0:
+        return None
+    return np.concatenate(([0], starts))
 
 
 def _group_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:

@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jdcli.metrics.grouping import one_row_per_key
+
 CENSUS = ("capacity", "occupied")
 BED_DAYS = ("capacity_days", "occupied_days")
 DEFAULT_BANDS = (85.0, 92.0, 100.0)
@@ -260,16 +262,18 @@ def combine_census_partials(partials: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def census_means(partials: pd.DataFrame) -> pd.DataFrame:
+def census_means(partials: pd.DataFrame, *, combined: bool = False) -> pd.DataFrame:
     """Each unit's average census per period from its partials: Σ ÷ number of days reported
     (the rows :func:`occupancy_rate` averages over dates). Columns: the unit keys,
-    ``period``, ``capacity``, ``occupied`` (Float64)."""
-    combined = combine_census_partials(partials)
-    masks = [c for c in combined.columns if str(c).startswith("days_")]
-    days = np.zeros(len(combined), dtype=np.int64)
+    ``period``, ``capacity``, ``occupied`` (Float64). ``combined``: the partials are
+    :func:`combine_census_partials`' result already (one row per unit and period)."""
+    if not combined:
+        partials = combine_census_partials(partials)
+    masks = [c for c in partials.columns if str(c).startswith("days_")]
+    days = np.zeros(len(partials), dtype=np.int64)
     for column in masks:
-        days += np.bitwise_count(combined[column].to_numpy(dtype=np.uint64))
-    result = combined.drop(columns=masks)
+        days += np.bitwise_count(partials[column].to_numpy(dtype=np.uint64))
+    result = partials.drop(columns=masks)
     for column in CENSUS:
         result[column] = pd.array(result[column].to_numpy(dtype="float64") / days, dtype="Float64")
     return result
@@ -298,7 +302,10 @@ def _table(
         valid = np.flatnonzero((data[cap].notna() | data[occ].notna()).to_numpy())
         # The first row of each unit (and period) with figures counts it once.
         first = np.zeros(len(data), dtype=bool)
-        first[valid] = ~data.iloc[valid][cols].duplicated().to_numpy()
+        if one_row_per_key(data, cols):
+            first[valid] = True  # each unit (and period) is one row already
+        else:
+            first[valid] = ~data.iloc[valid][cols].duplicated().to_numpy()
         data = data.assign(units=first.astype("int64"))
         aggs["units"] = "sum"
     groups = _sum(data, keys + time, aggs)
@@ -352,14 +359,22 @@ def occupancy_band(capacity: pd.Series, occupied: pd.Series, bands: Sequence[flo
         scaled <= full * cap,
     ]
     choices = ["", "no capacity", "over", "normal", "high", "critical"]
-    labels = np.select(conditions, choices, default="over")
-    return pd.Series(labels, index=capacity.index, dtype="str").replace("", pd.NA)
+    # Each row's position in ``choices`` (-1: undefined), then the labels taken from it.
+    codes = np.select(conditions, np.arange(len(choices)), default=len(choices))
+    labels = pd.array([*choices[1:], "over"], dtype="str")  # code 0, undefined: missing
+    taken = labels.take(codes - 1, allow_fill=True)
+    return pd.Series(taken, index=capacity.index, dtype="str")
 
 
 def _sum(frame: pd.DataFrame, keys: list[str], aggs: dict[str, str]) -> pd.DataFrame:
     present = {k: v for k, v in aggs.items() if k in frame.columns}
     if not keys:
         return frame[list(present)].agg(present).to_frame().T.reset_index(drop=True)
+    summed = [k for k, v in present.items() if v == "sum"]
+    if one_row_per_key(frame, keys) and not bool(frame[summed].isna().any().any()):
+        # Each group is one row, in the order a sorted group-by gives: its sums are its own
+        # (a missing value would sum to 0, so those still go through the group-by).
+        return frame[[*keys, *present]].reset_index(drop=True)
     return frame.groupby(keys, sort=True, dropna=False, observed=True).agg(present).reset_index()
 
 
