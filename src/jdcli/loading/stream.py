@@ -66,8 +66,7 @@ class Stream:
         canonical = {actual: name for name, actual in self.found.items()}
         named = (canonical.get(h, h) for h in self.header)
         return {
-            name: "number" if kinds.get(name) in ("count", "number") else "text"
-            for name in named
+            name: "number" if kinds.get(name) in ("count", "number") else "text" for name in named
         }
 
     @property
