@@ -27,6 +27,7 @@ from jdcli.analyses.trends_figures import (
     split_statements,
     units_from_names,
 )
+from jdcli.analyses.trends_options import Compare, Freq
 from jdcli.analyses.trends_views import (
     Changes,
     filter_periods,
@@ -43,23 +44,6 @@ if TYPE_CHECKING:
 
     from jdcli.analyses.inputs import Filters, Source
     from jdcli.loading import Loaded
-
-
-class Compare(StrEnum):
-    """Which period a change is measured against."""
-
-    YOY = "yoy"
-    PREV = "prev"
-
-
-class Freq(StrEnum):
-    """Frequencies ``freq`` accepts (detected from the labels when not given)."""
-
-    YEAR = "year"
-    HALF = "half"
-    QUARTER = "quarter"
-    MONTH = "month"
-    DAY = "day"
 
 
 @dataclass(frozen=True)

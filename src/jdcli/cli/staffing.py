@@ -10,7 +10,6 @@ from typing import Annotated
 
 import typer
 
-from jdcli.analyses import staffing as analysis
 from jdcli.cli import app
 from jdcli.cli.common import (
     ByOpt,
@@ -182,6 +181,8 @@ def staffing(
         columns, wanted = parse_mappings(col or [], "--col"), parse_filters(filters)
         source = one_or_many(file)
         with reading_progress(source) as progress:
+            from jdcli.analyses import staffing as analysis
+
             result = analysis.run(
                 source, staff=staff, base=base, ratio=ratio, per=per, target=target,
                 base_file=base_file, parts=parts, total_col=total_col, compare=compare,

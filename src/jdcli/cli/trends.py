@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from jdcli.analyses.trends import Compare, Freq
+from jdcli.analyses.trends_options import Compare, Freq
 from jdcli.cli import app
 from jdcli.cli.common import (
     BARE,
