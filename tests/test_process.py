@@ -144,3 +144,29 @@ def test_pipe_into_head_in_a_shell(big: Path) -> None:
     result = subprocess.run(["sh", "-c", script], capture_output=True, text=True, check=False)
     assert result.stdout == "facility,units,capacity,occupied,occupancy_pct,free,band\n"
     assert result.stderr == ""
+
+
+def test_the_process_ends_with_all_its_output_and_its_exit_code(tmp_path: Path) -> None:
+    """The entry point ends the process without tearing the interpreter down: everything
+    written to a pipe or a file arrives, and the exit codes are the command's."""
+    path = tmp_path / "long.csv"
+    rows = [f"R{r // 100},m{r // 20 % 5},{2000 + r % 20},{r}" for r in range(60_000)]
+    path.write_text("region,metric,period,value\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    env = {**os.environ, "NO_COLOR": "1"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[bytes]:
+        command = [sys.executable, "-m", "jdcli", *args]
+        return subprocess.run(command, env=env, capture_output=True, check=False)
+
+    piped = run("trends", str(path), "--by", "region", "-f", "csv")
+    assert piped.returncode == 0, piped.stderr
+    written = tmp_path / "out.csv"
+    assert (
+        run("trends", str(path), "--by", "region", "-f", "csv", "-o", str(written)).returncode == 0
+    )
+    assert piped.stdout == written.read_bytes()
+    assert piped.stdout.count(b"\n") == 60_001
+    failed = run("occupancy", "--fail-above", "50", "-f", "csv")
+    assert (failed.returncode, failed.stderr.startswith(b"Check failed:")) == (1, True)
+    assert failed.stdout.count(b"\n") == 2  # the table is written before the check fails
+    assert run("occupancy", "--no-such-option").returncode == 2

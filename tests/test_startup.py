@@ -13,12 +13,9 @@ import pytest
 # Runs the CLI in a fresh interpreter and reports which heavy modules it imported.
 SCRIPT = """
 import sys
-from jdcli.cli import main
+from jdcli.cli import run_command
 sys.argv = ["jdcli", *sys.argv[1:]]
-try:
-    main()
-except SystemExit as exc:
-    code = exc.code
+code = run_command()
 heavy = sorted(m for m in ("pandas", "pyarrow", "numpy", "pydantic") if m in sys.modules)
 sys.stderr.write(f"\\nexit={code} heavy={','.join(heavy)}\\n")
 """

@@ -211,8 +211,8 @@ def test_xlsx_through_a_real_pipe(tmp_path: Path) -> None:
 
 def test_writing_csv_never_imports_the_workbook_writer() -> None:
     script = (
-        "import sys\nfrom jdcli.cli import main\nsys.argv = ['jdcli', 'occupancy', '-f', 'csv']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "import sys\nfrom jdcli.cli import run_command\n"
+        "sys.argv = ['jdcli', 'occupancy', '-f', 'csv']\nrun_command()\n"
         "sys.stderr.write('xlsxwriter' in sys.modules and 'LOADED' or 'NOT LOADED')\n"
     )
     done = subprocess.run(
