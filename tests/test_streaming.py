@@ -97,6 +97,65 @@ def test_census_partials_over_any_split_match_the_whole(
     assert_frame_equal(census_means(once, combined=True), census_means(pd.concat(partials)))
 
 
+def _arrow_block(frame: pd.DataFrame) -> tuple[object, np.ndarray]:
+    """``frame`` as the reader parses a block: text and dates dictionary-encoded, and the
+    dates' dictionary as ``datetime64[s]``."""
+    import pyarrow as pa
+
+    columns = {}
+    for name in frame.columns:
+        values = frame[name]
+        if name == "date":
+            values = values.dt.strftime("%Y-%m-%d")
+        if name in ("capacity", "occupied"):
+            columns[name] = pa.array(values.to_numpy(dtype="float64"))
+        else:
+            columns[name] = pa.array(values.astype(str).tolist()).dictionary_encode()
+    table = pa.table(columns)
+    dictionary = table.column("date").chunk(0).dictionary.to_pylist()
+    return table, np.array(dictionary, dtype="datetime64[D]").astype("datetime64[s]")
+
+
+@given(
+    census_rows,
+    st.sampled_from(["month", "quarter", "year"]),
+    st.sampled_from([["facility"], ["region"], [], ["region", "facility"]]),
+    st.booleans(),
+)
+def test_block_partials_in_arrow_are_the_dataframe_partials(
+    rows: list[tuple[str, str, int, int, int]], freq: str, by: list[str], date_order: bool
+) -> None:
+    from jdcli.metrics.census_blocks import block_partials, partial_frames
+
+    if date_order:
+        rows = sorted(rows, key=lambda row: row[2])
+    frame = _frame(rows)[["facility", "region", "date", "capacity", "occupied"]]
+    unit = [*by, *(["facility"] if "facility" not in by else [])]
+    values = ["capacity", "occupied"]
+    table, dates = _arrow_block(frame)
+    block = block_partials(table, dates, unit, freq, values)  # type: ignore[arg-type]
+    day = frame[[*unit, "date"]]
+    if bool(day.duplicated().any()):
+        assert block is None  # a unit's day twice: bits must be ORed, the DataFrame way
+        return
+    assert block is not None
+    census, (sums, candidates) = partial_frames(block, 2, list(frame.columns))
+    expected = combine_census_partials(census_partials(frame, unit, freq))
+    assert_frame_equal(combine_census_partials(census), expected, check_exact=True)
+    expected_sums, expected_candidates = total_row_partials(frame, values, within=["date"])
+    assert_frame_equal(
+        sums.sort_index(), expected_sums.sort_index(), check_exact=True, check_index_type=False
+    )
+    assert candidates.index.tolist() == sorted(expected_candidates.index.tolist())
+    shown = candidates.astype({"facility": "str", "region": "str"})
+    assert_frame_equal(
+        shown,
+        expected_candidates.astype(shown.dtypes.to_dict()).sort_index(),
+        check_dtype=False,
+        check_exact=True,
+    )
+
+
 def test_a_day_reported_in_two_blocks_counts_once() -> None:
     frame = _frame([("A", "R1", 12, 10, 8), ("A", "R1", 13, 10, 6), ("A", "R1", 12, 5, 4)])
     partials = [census_partials(part, ["facility"], "month") for part in _splits(frame, [2])]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jdcli.analyses.coverage import note_coverage
 from jdcli.analyses.inputs import Filters, Source, load_source, resolve_names
@@ -401,16 +401,64 @@ def _stream_census(
     partials: list[pd.DataFrame] = []
     pending = 0
     totals: list[tuple[pd.DataFrame, pd.DataFrame]] = []
-    for batch in _filtered_batches(stream, [*unit, "date", *values], progress, conditions, labels):
-        partials.append(census_partials(batch, unit, freq))
-        pending += len(partials[-1])
-        totals = _add_total_rows(totals, batch, values)
-        del batch
+    blocks: Iterator[tuple[pd.DataFrame, pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]]]
+    if conditions:
+        blocks = (
+            (census_partials(batch, unit, freq), batch)
+            for batch in _filtered_batches(
+                stream, [*unit, "date", *values], progress, conditions, labels
+            )
+        )
+    else:
+        blocks = _reduced_blocks(stream, unit, freq, progress, labels)
+    for partial, block_totals in blocks:
+        partials.append(partial)
+        pending += len(partial)
+        if isinstance(block_totals, tuple):
+            totals = _add_total_row_partials(totals, block_totals, values)
+        else:
+            totals = _add_total_rows(totals, block_totals, values)
+        del partial, block_totals
         if len(partials) > 1 and pending > 2 * len(partials[0]) + 100_000:
             partials = [combine_census_partials(pd.concat(partials, ignore_index=True))]
             pending = len(partials[0])
     sums, candidates = combine_total_row_partials(totals, values)
     return combine_census_partials(pd.concat(partials, ignore_index=True)), sums, candidates
+
+
+def _reduced_blocks(
+    stream: Stream,
+    unit: list[str],
+    freq: str,
+    progress: Callable[[int, int], None] | None,
+    labels: Sequence[str],
+) -> Iterator[tuple[pd.DataFrame, pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]]]:
+    """Each block's census partial and its share of the total-row check, computed on the
+    reader's threads (:mod:`jdcli.metrics.census_blocks`); a block that needs the exact
+    DataFrame functions (a unit reporting a day twice) is made a DataFrame and given with
+    its rows instead of the share. NotStreamable when a ``labels`` column holds a total
+    label."""
+    import pyarrow as pa
+
+    from jdcli.metrics.census_blocks import block_partials, partial_frames
+    from jdcli.metrics.occupancy import CENSUS, census_partials
+
+    values = list(CENSUS)
+    columns = list(dict.fromkeys([*unit, "date", *values, *labels]))
+    checked = _LabelCheck(labels)
+
+    def reduce(table: pa.Table, dates: Any) -> Any:
+        return block_partials(table, dates, unit, freq, values) or table
+
+    for line, block in stream.blocks(columns, reduce, progress=progress):
+        if isinstance(block, pa.Table):
+            batch = stream.frame(block, columns, line)
+            checked.frame(batch)
+            yield census_partials(batch, unit, freq), batch
+            continue
+        checked.names(block.names)
+        census, shares = partial_frames(block, line, columns)
+        yield census, shares
 
 
 def _stream_latest(
@@ -470,37 +518,12 @@ def _filtered_batches(
     every filter condition; :class:`NotStreamable` when a ``labels`` column holds a total
     label (合计 …)."""
     import numpy as np
-    import pandas as pd
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
     wanted = list(dict.fromkeys([*columns, *(c.target for c in conditions), *labels]))
-    from jdcli.loading.stream import NotStreamable
-    from jdcli.metrics.totals import is_total_label
 
-    checked: dict[str, pa.Array] = {}  # per column: names known not to be total labels
+    checked = _LabelCheck(labels)
     for batch in stream.batches(wanted, progress=progress):
-        for column in labels:
-            # A labelled total row (合计 …) is set aside and checked by the whole-file path.
-            values = batch[column]
-            if not isinstance(values.dtype, pd.CategoricalDtype):
-                if bool(is_total_label(values).any()):
-                    raise NotStreamable
-                continue
-            # A census repeats its names block after block: each is looked at once.
-            names = pa.array(values.cat.categories, type=pa.string())
-            known = checked.get(column)
-            new = np.ones(len(names), dtype=bool)
-            if known is not None:
-                new = ~pc.is_in(names, value_set=known).to_numpy(zero_copy_only=False)
-            if not new.any():
-                continue
-            found = np.zeros(len(names), dtype=bool)
-            found[new] = is_total_label(pd.Series(names.filter(new), dtype="str")).to_numpy()
-            if found.any() and bool(np.isin(values.cat.codes, np.flatnonzero(found)).any()):
-                raise NotStreamable
-            fresh = names.filter(new & ~found)
-            checked[column] = fresh if known is None else pa.concat_arrays([known, fresh])
+        checked.frame(batch)
         if conditions:
             keep = np.ones(len(batch), dtype=bool)
             for condition in conditions:
@@ -513,6 +536,66 @@ def _filtered_batches(
         yield batch
 
 
+class _LabelCheck:
+    """NotStreamable when a block holds a total label (合计 …) in one of ``labels``: such
+    rows are set aside and checked by the whole-file path. A census repeats its names block
+    after block: each distinct name is looked at once."""
+
+    def __init__(self, labels: Sequence[str]) -> None:
+        self.labels = list(labels)
+        self._known: dict[str, Any] = {}  # per column: names known not to be total labels
+
+    def frame(self, batch: pd.DataFrame) -> None:
+        """Check a block as :meth:`Stream.batches` gives it."""
+        import numpy as np
+        import pandas as pd
+        import pyarrow as pa
+
+        from jdcli.loading.stream import NotStreamable
+        from jdcli.metrics.totals import is_total_label
+
+        for column in self.labels:
+            values = batch[column]
+            if not isinstance(values.dtype, pd.CategoricalDtype):
+                if bool(is_total_label(values).any()):
+                    raise NotStreamable
+                continue
+            found = self._labels(column, pa.array(values.cat.categories, type=pa.string()))
+            if found.any() and bool(np.isin(values.cat.codes, np.flatnonzero(found)).any()):
+                raise NotStreamable
+
+    def names(self, names: Mapping[str, Any]) -> None:
+        """Check a block's distinct names per column (each one used in the block)."""
+        from jdcli.loading.stream import NotStreamable
+
+        for column in self.labels:
+            if self._labels(column, names[column]).any():
+                raise NotStreamable
+
+    def _labels(self, column: str, names: Any) -> Any:
+        """Which of ``names`` (an Arrow array) are total labels."""
+        import numpy as np
+        import pandas as pd
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from jdcli.metrics.totals import is_total_label
+
+        names = names.cast(pa.string())
+        known = self._known.get(column)
+        new = np.ones(len(names), dtype=bool)
+        if known is not None:
+            new = ~pc.is_in(names, value_set=known).to_numpy(zero_copy_only=False)
+        found = np.zeros(len(names), dtype=bool)
+        if not new.any():
+            return found
+        fresh = names.filter(pa.array(new))
+        found[new] = is_total_label(pd.Series(fresh, dtype="str")).to_numpy()
+        clean = names.filter(pa.array(new & ~found))
+        self._known[column] = clean if known is None else pa.concat_arrays([known, clean])
+        return found
+
+
 def _add_total_rows(
     totals: list[tuple[pd.DataFrame, pd.DataFrame]], batch: pd.DataFrame, values: list[str]
 ) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
@@ -520,6 +603,20 @@ def _add_total_rows(
     from jdcli.metrics.consistency import combine_total_row_partials, total_row_partials
 
     totals = [*totals, total_row_partials(batch, values, within=["date"])]
+    if sum(len(rows) for _, rows in totals) > 100_000:
+        totals = [combine_total_row_partials(totals, values)]
+    return totals
+
+
+def _add_total_row_partials(
+    totals: list[tuple[pd.DataFrame, pd.DataFrame]],
+    share: tuple[pd.DataFrame, pd.DataFrame],
+    values: list[str],
+) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """``totals`` with one block's share of the total-row check, combined when it grows."""
+    from jdcli.metrics.consistency import combine_total_row_partials
+
+    totals = [*totals, share]
     if sum(len(rows) for _, rows in totals) > 100_000:
         totals = [combine_total_row_partials(totals, values)]
     return totals

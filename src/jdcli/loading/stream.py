@@ -17,7 +17,7 @@ import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from jdcli.errors import JdcliError
 from jdcli.loading.numbers import MAX_COUNT
@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 CHUNK_SIZE = 1 << 23
 _HEAD = 65536
 _TAIL = 16384
+
+
+T = TypeVar("T")
 
 
 class NotStreamable(Exception):
@@ -120,38 +123,91 @@ class Stream:
         :class:`NotStreamable` for anything the whole-file path might treat differently or
         report. Blocks already read ahead (:meth:`read_ahead`) of these columns are used.
         """
+        ahead = self._take_ahead(columns, progress)
+        line = 2
+        with contextlib.closing(ahead):
+            for table, rows, _ in ahead:
+                frame = self.frame(table, columns, line)
+                line += rows
+                del table
+                yield frame
+        if line == 2:
+            raise NotStreamable  # no data rows: the whole-file path says so
+
+    def blocks(
+        self,
+        columns: Sequence[str],
+        reduce: Callable[[Any, Any], T],
+        *,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Iterator[tuple[int, T]]:
+        """``reduce(table, dates)`` of each block of rows, with the block's first line number,
+        reduced on the reader's threads (Arrow works there without holding the GIL); a block
+        parsed before this was asked for (:meth:`read_ahead`) is reduced here.
+
+        ``table`` is the block as Arrow parsed it (the canonical ``columns``; text and dates
+        dictionary-encoded, counts float64), checked as :meth:`batches` checks it; ``dates``
+        holds the ``date`` column's distinct dates (``datetime64[s]``, in its dictionary's
+        order) or None without one. :meth:`frame` makes a block what :meth:`batches` gives."""
+        kinds = {c.name: c.kind for c in self.schema.columns}
+
+        def checked(table: Any) -> T:
+            dates = None
+            for canonical in columns:
+                column = table.column(canonical).chunk(0)
+                if kinds.get(canonical) == "count":
+                    _counts(column)
+                elif kinds.get(canonical) == "date":
+                    dates = _date_values(column.dictionary)
+            return reduce(table, dates)
+
+        ahead = self._take_ahead(columns, progress, then=checked)
+        line = 2
+        with contextlib.closing(ahead):
+            for value, rows, reduced in ahead:
+                yield line, (value if reduced else checked(value))
+                line += rows
+        if line == 2:
+            raise NotStreamable  # no data rows: the whole-file path says so
+
+    def frame(self, table: Any, columns: Sequence[str], line: int) -> pd.DataFrame:
+        """A parsed block as :meth:`batches` gives it, its first row on file line ``line``."""
         import pandas as pd
 
         kinds = {c.name: c.kind for c in self.schema.columns}
+        frame: dict[str, Any] = {}
+        for canonical in columns:
+            column = table.column(canonical).chunk(0)
+            kind = kinds.get(canonical, "text")
+            if kind == "count":
+                frame[canonical] = _counts(column)
+            elif kind == "date":
+                frame[canonical] = _dates(column)
+            else:
+                frame[canonical] = pd.Categorical.from_codes(
+                    column.indices.to_numpy(),
+                    categories=pd.Index(column.dictionary.to_pylist(), dtype="str"),
+                    validate=False,
+                )
+        index = pd.RangeIndex(line, line + table.num_rows, name="line")
+        return pd.DataFrame(frame, index=index)
+
+    def _take_ahead(
+        self,
+        columns: Sequence[str],
+        progress: Callable[[int, int], None] | None,
+        then: Callable[[Any], Any] | None = None,
+    ) -> _ReadAhead:
+        """The read-ahead of these columns (started now if none, or if it reads others), with
+        ``then`` applied to each block parsed from now on."""
         ahead, self._ahead = self._ahead, None
         if ahead is not None and not set(columns) <= set(ahead.columns):
             ahead.close()
             ahead = None
         if ahead is None:
             ahead = _ReadAhead(_chunks(self.path, progress), self._parser(columns), columns)
-        line = 2
-        with contextlib.closing(ahead):
-            for table in ahead:
-                frame: dict[str, Any] = {}
-                for canonical in columns:
-                    column = table.column(canonical).chunk(0)
-                    kind = kinds.get(canonical, "text")
-                    if kind == "count":
-                        frame[canonical] = _counts(column)
-                    elif kind == "date":
-                        frame[canonical] = _dates(column)
-                    else:
-                        frame[canonical] = pd.Categorical.from_codes(
-                            column.indices.to_numpy(),
-                            categories=pd.Index(column.dictionary.to_pylist(), dtype="str"),
-                            validate=False,
-                        )
-                index = pd.RangeIndex(line, line + table.num_rows, name="line")
-                line += table.num_rows
-                del table
-                yield pd.DataFrame(frame, index=index)
-        if line == 2:
-            raise NotStreamable  # no data rows: the whole-file path says so
+        ahead.then = then
+        return ahead
 
     def _parser(self, columns: Sequence[str]) -> Callable[[bytes], Any]:
         """A function parsing one chunk of the file into an Arrow table of the canonical
@@ -288,8 +344,9 @@ AHEAD = 3
 class _ReadAhead:
     """``parse(chunk)`` of each of ``chunks``, in order, parsed ``PARSERS`` at a time on
     worker threads from the moment it is made, while the caller does other things or uses
-    the earlier ones (at most ``AHEAD`` waiting). ``chunks`` is read on a thread of its own.
-    Iterate once; an error raised while reading or parsing is raised there, in order.
+    the earlier ones (at most ``AHEAD`` waiting); ``then`` (when set) is applied there too.
+    ``chunks`` is read on a thread of its own. Iterate once: (block, rows, whether ``then``
+    was applied); an error raised while reading or parsing is raised there, in order.
     :meth:`close` stops the threads (iteration does at its end)."""
 
     def __init__(
@@ -305,6 +362,8 @@ class _ReadAhead:
         self._pool = ThreadPoolExecutor(max_workers=PARSERS, thread_name_prefix="jdcli-parser")
         self._chunks = chunks
         self._parse = parse
+        #: Applied to each block on the worker thread once parsed (set by the consumer).
+        self.then: Callable[[Any], Any] | None = None
         self._reader = threading.Thread(target=self._read, name="jdcli-reader", daemon=True)
         self._reader.start()
 
@@ -322,7 +381,7 @@ class _ReadAhead:
     def _read(self) -> None:
         try:
             for chunk in self._chunks:
-                if not self._put(("item", self._pool.submit(self._parse, chunk))):
+                if not self._put(("item", self._pool.submit(self._job, chunk))):
                     return
             self._put(("done", None))
         except BaseException as exc:  # handed to the consumer, raised there
@@ -330,7 +389,15 @@ class _ReadAhead:
         finally:
             self._chunks.close()  # type: ignore[attr-defined]
 
-    def __iter__(self) -> Iterator[Any]:
+    def _job(self, chunk: bytes) -> tuple[Any, int, bool]:
+        """(the parsed block, or ``then`` of it; its rows; whether ``then`` was applied)."""
+        table = self._parse(chunk)
+        then = self.then
+        if then is None:
+            return table, table.num_rows, False
+        return then(table), table.num_rows, True
+
+    def __iter__(self) -> Iterator[tuple[Any, int, bool]]:
         try:
             while True:
                 kind, value = self._handoff.get()
@@ -443,20 +510,25 @@ def _counts(column: Any) -> Any:
 def _dates(column: Any) -> Any:
     """A date column (dictionary-encoded text) as a categorical of ``datetime64[s]`` dates
     (the file's distinct dates once each, and a code per row: grouping by date needs no
-    hashing); only ``YYYY-MM-DD``, which every date parser reads alike (another spelling of
-    a date would also group apart from it where the text is compared, as in the total-row
-    check)."""
+    hashing); see :func:`_date_values`."""
     import pandas as pd
+
+    stamps = pd.DatetimeIndex(_date_values(column.dictionary))
+    # Distinct texts in the one spelling are distinct dates: valid categories.
+    return pd.Categorical.from_codes(column.indices.to_numpy(), categories=stamps, validate=False)
+
+
+def _date_values(texts: Any) -> Any:
+    """Distinct date texts (an Arrow array) as ``datetime64[s]`` values; only ``YYYY-MM-DD``,
+    which every date parser reads alike (another spelling of a date would also group apart
+    from it where the text is compared, as in the total-row check), else NotStreamable."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    texts = column.dictionary
     try:
         parsed = pc.strptime(texts, format="%Y-%m-%d", unit="s")
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         raise NotStreamable from None
     if parsed.null_count or not pc.all(pc.equal(pc.strftime(parsed, "%Y-%m-%d"), texts)).as_py():
         raise NotStreamable
-    # Distinct texts in the one spelling are distinct dates: valid categories.
-    stamps = pd.DatetimeIndex(parsed.to_numpy(zero_copy_only=False).astype("datetime64[s]"))
-    return pd.Categorical.from_codes(column.indices.to_numpy(), categories=stamps, validate=False)
+    return parsed.to_numpy(zero_copy_only=False).astype("datetime64[s]")
