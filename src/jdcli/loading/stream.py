@@ -13,6 +13,7 @@ here is reported to the user, so a late fallback never repeats or contradicts a 
 from __future__ import annotations
 
 import codecs
+import collections
 import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from jdcli.loading.numbers import MAX_COUNT
 from jdcli.loading.schema import Schema, check_required, resolve_columns
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     import pandas as pd
 
     from jdcli.loading import Loaded
@@ -163,10 +166,22 @@ class Stream:
 
         ahead = self._take_ahead(columns, progress, then=checked)
         line = 2
+        # Blocks parsed before ``reduce`` was known are reduced on the workers too, all those
+        # already waiting at once, then given in order.
+        pending: collections.deque[tuple[Any, int, bool]] = collections.deque()
         with contextlib.closing(ahead):
             for value, rows, reduced in ahead:
-                yield line, (value if reduced else checked(value))
-                line += rows
+                pending.append((value if reduced else ahead.submit(checked, value), rows, reduced))
+                if not reduced and ahead.waiting():
+                    continue
+                while pending:
+                    item, count, done = pending.popleft()
+                    yield line, (item if done else item.result())
+                    line += count
+            while pending:
+                item, count, done = pending.popleft()
+                yield line, (item if done else item.result())
+                line += count
         if line == 2:
             raise NotStreamable  # no data rows: the whole-file path says so
 
@@ -388,6 +403,14 @@ class _ReadAhead:
             self._put(("error", exc))
         finally:
             self._chunks.close()  # type: ignore[attr-defined]
+
+    def submit(self, function: Callable[[Any], Any], value: Any) -> Future[Any]:
+        """``function(value)`` on a worker thread."""
+        return self._pool.submit(function, value)
+
+    def waiting(self) -> bool:
+        """Whether more is ready for the consumer (blocks, the end or an error)."""
+        return not self._handoff.empty()
 
     def _job(self, chunk: bytes) -> tuple[Any, int, bool]:
         """(the parsed block, or ``then`` of it; its rows; whether ``then`` was applied)."""
