@@ -5,6 +5,7 @@ file streams or is read whole (including files that stop streaming part-way)."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -119,7 +120,7 @@ def _arrow_block(frame: pd.DataFrame) -> tuple[object, np.ndarray]:
 @given(
     census_rows,
     st.sampled_from(["month", "quarter", "year"]),
-    st.sampled_from([["facility"], ["region"], [], ["region", "facility"]]),
+    st.sampled_from([["facility"], ["region", "facility"], ["facility", "region"], []]),
     st.booleans(),
 )
 def test_block_partials_in_arrow_are_the_dataframe_partials(
@@ -130,7 +131,7 @@ def test_block_partials_in_arrow_are_the_dataframe_partials(
     if date_order:
         rows = sorted(rows, key=lambda row: row[2])
     frame = _frame(rows)[["facility", "region", "date", "capacity", "occupied"]]
-    unit = [*by, *(["facility"] if "facility" not in by else [])]
+    unit = by  # a census without a facility column has only the --by keys, maybe none
     values = ["capacity", "occupied"]
     table, dates = _arrow_block(frame)
     block = block_partials(table, dates, unit, freq, values)  # type: ignore[arg-type]
@@ -492,3 +493,53 @@ def test_batches_report_progress_and_line_numbers(tmp_path: Path, small_chunks: 
     assert len(lines) == len(rows) - 1
     last = frames[-1]
     assert rows[int(last.index[-1]) - 1].split(",")[2] == str(last["facility"].iloc[-1])
+
+
+@pytest.mark.parametrize("pieces", [3, 40])
+def test_blocks_parsed_ahead_before_the_reduction_is_known_are_reduced_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pieces: int
+) -> None:
+    """The command line starts parsing before pandas is imported: blocks parsed by then (all
+    of a short file) are reduced afterwards, on the workers, and given in order with the
+    rest."""
+    import time
+
+    path = tmp_path / "census.csv"
+    path.write_text(_census_csv(days=20), encoding="utf-8")
+    monkeypatch.setattr(stream_module, "CHUNK_SIZE", path.stat().st_size // pieces + 40)
+    columns = ["facility", "date", "capacity"]
+
+    def rows(table: object, dates: object) -> tuple[int, str]:
+        time.sleep(0.02)  # still running when the last block has been handed over
+        first = table.column("facility").chunk(0)  # type: ignore[attr-defined]
+        return len(first), str(first.dictionary[first.indices[0].as_py()])
+
+    whole = open_stream(str(path), OCCUPANCY, col_map={}, encoding=None)
+    assert whole is not None
+    expected = [(line, rows) for line, rows in whole.blocks(columns, rows)]
+    opened = open_stream(str(path), OCCUPANCY, col_map={}, encoding=None)
+    assert opened is not None
+    opened.read_ahead(columns)
+    time.sleep(0.5)  # every worker done: the first blocks wait unreduced
+    assert [(line, rows) for line, rows in opened.blocks(columns, rows)] == expected
+    lines = [line for line, _ in expected]
+    assert lines == sorted(lines) and len(lines) > 2
+    assert lines[1] - lines[0] == expected[0][1][0]
+
+
+def test_read_ahead_workers_outlive_the_blocks_until_closed() -> None:
+    """Work handed to the workers after the last block (a late block's reduction) runs."""
+    from jdcli.loading.stream import _ReadAhead
+
+    def chunks() -> Iterator[bytes]:
+        yield from (b"a", b"bb")
+
+    def parse(chunk: bytes) -> pd.DataFrame:
+        return pd.DataFrame({"x": list(chunk)})
+
+    ahead = _ReadAhead(chunks(), parse, ["x"])
+    assert [(len(value), rows) for value, rows, _ in ahead] == [(1, 1), (2, 2)]
+    assert ahead.submit(str.upper, "late").result() == "LATE"
+    ahead.close()
+    with pytest.raises(RuntimeError):
+        ahead.submit(str.upper, "after close")

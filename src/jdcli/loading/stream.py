@@ -362,7 +362,7 @@ class _ReadAhead:
     the earlier ones (at most ``AHEAD`` waiting); ``then`` (when set) is applied there too.
     ``chunks`` is read on a thread of its own. Iterate once: (block, rows, whether ``then``
     was applied); an error raised while reading or parsing is raised there, in order.
-    :meth:`close` stops the threads (iteration does at its end)."""
+    :meth:`close` stops the threads; a reader must call it (iteration does not)."""
 
     def __init__(
         self, chunks: Iterator[bytes], parse: Callable[[bytes], Any], columns: Sequence[str]
@@ -417,20 +417,19 @@ class _ReadAhead:
         table = self._parse(chunk)
         then = self.then
         if then is None:
-            return table, table.num_rows, False
-        return then(table), table.num_rows, True
+            return table, len(table), False
+        return then(table), len(table), True
 
     def __iter__(self) -> Iterator[tuple[Any, int, bool]]:
-        try:
-            while True:
-                kind, value = self._handoff.get()
-                if kind == "done":
-                    return
-                if kind == "error":
-                    raise value
-                yield value.result()
-        finally:
-            self.close()
+        # The workers stay up when the blocks run out: work handed to them with ``submit``
+        # may still be running. ``close`` stops them.
+        while True:
+            kind, value = self._handoff.get()
+            if kind == "done":
+                return
+            if kind == "error":
+                raise value
+            yield value.result()
 
     def close(self) -> None:
         self._stop.set()
