@@ -12,6 +12,7 @@ back as None, for those functions.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -50,7 +51,7 @@ def block_partials(
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from jdcli.metrics.occupancy import DAY_WORDS, PERIOD_MONTHS, period_labels
+    from jdcli.metrics.occupancy import DAY_WORDS, PERIOD_MONTHS
 
     keys = list(dict.fromkeys(unit))
     rows = table.num_rows
@@ -109,8 +110,8 @@ def block_partials(
         codes.append(code)
     for name, code in zip(keys, reversed(codes), strict=True):
         census[name] = pc.take(table.column(name).chunk(0).dictionary, pa.array(code))
-    labels = period_labels(_stamps(starts), freq)
-    census["period"] = pc.take(pa.array(labels.tolist(), type=pa.string()), pa.array(period))
+    labels = _period_labels(freq, tuple(starts.tolist()))
+    census["period"] = pc.take(labels, pa.array(period))
     for v in values:
         column = table.column(v).chunk(0).to_numpy()
         census[v] = np.bincount(group, weights=column, minlength=count)
@@ -125,10 +126,17 @@ def block_partials(
     return BlockPartials(pa.table(census), sums, candidates, names)
 
 
-def _stamps(months: np.ndarray) -> pd.Series:
+@functools.lru_cache(maxsize=64)
+def _period_labels(freq: str, months: tuple[int, ...]) -> pa.Array:
+    """The labels of periods starting on these months (counted from 1970-01), as
+    :func:`~jdcli.metrics.occupancy.period_labels` writes them; blocks share their periods."""
     import pandas as pd
+    import pyarrow as pa
 
-    return pd.Series(months.astype("datetime64[M]").astype("datetime64[s]"))
+    from jdcli.metrics.occupancy import period_labels
+
+    starts = np.array(months, dtype="datetime64[M]").astype("datetime64[s]")
+    return pa.array(period_labels(pd.Series(starts), freq).tolist(), type=pa.string())
 
 
 def _total_row_partials(
