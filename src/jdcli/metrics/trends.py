@@ -583,12 +583,14 @@ def period_change(
     first_ordinal = arranged.ordinal[arranged.first]
     before_start = np.where(valid, target < first_ordinal, arranged.ordinal == first_ordinal)
     del first_ordinal, target, valid
+    is_rate = arranged.sorted(_rate_mask(rate, frame.index))
     values = work[value].astype("Float64")
     number = values.to_numpy(dtype="float64", na_value=np.nan)
     missing = values.isna().to_numpy()
     del values
     if cumulative:  # first: its temporaries are freed before the columns below are built
         cumulative_pct, cumulative_undefined = _cumulative(arranged, number, missing)
+    del arranged  # its arrays (tens of megabytes each on a long file) are not needed again
     # Arrays are built in place where they can be and dropped once used: on a long file
     # each is tens of megabytes.
     base_number = number[position]
@@ -607,8 +609,8 @@ def period_change(
     }
     del take
     change = number - base_number
+    del number
     unknown = missing | base_missing
-    is_rate = arranged.sorted(_rate_mask(rate, frame.index))
     if bool(is_rate.any()):
         change_pp = _floats(np.where(is_rate, change, 0.0), unknown | ~is_rate, index)
     else:
