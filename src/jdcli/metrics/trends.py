@@ -328,7 +328,7 @@ def _run_starts(frame: pd.DataFrame, keys: Sequence[str]) -> np.ndarray | None:
     size = len(frame)
     if not keys or size < _RUN_MIN_ROWS or not all(_arrow_text(frame[k]) for k in keys):
         return None
-    changed = None
+    changed: Any = None
     for key in keys:
         values = pa.array(frame[key].array)
         # A missing key compares as unknown: start a run there (a run never spans two keys).
