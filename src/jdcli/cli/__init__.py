@@ -102,3 +102,4 @@ def keep_arrow_memory() -> None:
     import os
 
     os.environ.setdefault("MIMALLOC_PURGE_DELAY", "-1")
+
