@@ -353,9 +353,7 @@ def _all_missing(frame: pd.DataFrame, position: int) -> bool:
     return bool(frame.iloc[:, position].isna().all())
 
 
-def _unquoted_rows(
-    block: pd.DataFrame, sep: str, excel: bool, empty: Collection[str] = ()
-) -> Any:
+def _unquoted_rows(block: pd.DataFrame, sep: str, excel: bool, empty: Collection[str] = ()) -> Any:
     """Rows of ``block`` as UTF-8 in an Arrow buffer; ``pyarrow.ArrowInvalid`` if any field
     would need quoting. ``empty`` holds the positions (as text) of columns known to have no
     value (written as empty fields without looking)."""

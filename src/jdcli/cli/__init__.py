@@ -102,4 +102,3 @@ def keep_arrow_memory() -> None:
     import os
 
     os.environ.setdefault("MIMALLOC_PURGE_DELAY", "-1")
-
