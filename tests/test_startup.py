@@ -100,3 +100,21 @@ def test_completion_script_for_each_shell(shell: str) -> None:
     assert result.returncode == 0, result.stderr
     # The script completes jdcli's words by asking jdcli itself.
     assert "_JDCLI_COMPLETE" in result.stdout
+
+
+def test_a_command_leaves_its_objects_to_the_exit() -> None:
+    """After a command, the objects are frozen out of the garbage collector (no last full
+    collection as the process exits); the command's output is complete before that."""
+    script = (
+        "import gc, sys\n"
+        "from jdcli.cli import main\n"
+        "sys.argv = ['jdcli', 'datasets']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code\n"
+        "print(f'exit={code} frozen={gc.get_freeze_count() > 0}', file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.stderr.strip().splitlines()[-1] == "exit=0 frozen=True", result.stderr
+    assert result.stdout.strip()
