@@ -212,9 +212,26 @@ def read_csv(data: Any, read_options: Any, parse_options: Any, convert_options: 
             parse_options=parse_options,
             convert_options=convert_options,
         )
-        import pandas  # noqa: F401
-
+        _import_pandas()
         return reading.result()
+
+
+def _import_pandas() -> None:
+    """Import pandas with the cyclic garbage collector paused (and then restored as it was).
+
+    The import creates a few hundred thousand objects and no garbage, yet they trigger
+    collection after collection, each scanning all of them: paused, importing pandas and
+    pyarrow takes 0.57 s instead of 0.75 s (whole process, median of 9, busy machine).
+    """
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        import pandas  # noqa: F401
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def unterminated_quote_line(text: str, sep: str) -> int | None:
