@@ -330,6 +330,8 @@ from jdcli.loading import load
 from jdcli.loading.schemas import OCCUPANCY, TRENDS
 loaded = load(sys.argv[1], {"occupancy": OCCUPANCY, "trends": TRENDS}[sys.argv[2]])
 assert "pandas" in sys.modules
+import gc
+assert gc.isenabled()  # paused only while pandas was imported
 sys.stdout.buffer.write(pickle.dumps(loaded.frame))
 """
 
