@@ -7,8 +7,10 @@ from typing import Literal
 import pandas as pd
 import pyarrow as pa
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from jdcli.metrics.columns import missing_numbers, missing_text
+from jdcli.metrics.columns import constant_text, missing_numbers, missing_text, strip_text
 
 
 @pytest.mark.parametrize("size", [0, 1, 7, 8, 9, 1000])
@@ -38,3 +40,31 @@ def test_missing_text_equals_a_column_of_nulls(size: int) -> None:
     pd.testing.assert_series_equal(got.str.strip(), expected.str.strip())
     filled = got.fillna("x")
     assert filled.tolist() == ["x"] * size
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.text(alphabet=st.sampled_from(["a", "1", "-", " ", "\t", "\u3000", "中", "\x1c"])),
+        ),
+        max_size=20,
+    )
+)
+def test_strip_text_is_str_strip(cells: list[str | None]) -> None:
+    """``strip_text`` gives what ``str.strip`` does, and the column itself when no cell
+    can change."""
+    column = pd.Series(cells, dtype="str", index=pd.RangeIndex(3, 3 + len(cells)))
+    got = strip_text(column)
+    pd.testing.assert_series_equal(got, column.astype("str").str.strip())
+    if all(c is None or ((c.isascii() and c.isalnum()) or c in {"-", ""}) for c in cells):
+        assert got is column
+
+
+@pytest.mark.parametrize("size", [0, 1, 5, 65_536, 65_537, 200_000])
+def test_constant_text_equals_a_column_of_the_value(size: int) -> None:
+    index = pd.RangeIndex(2, 2 + size)
+    got = constant_text("level", index)
+    expected = pd.Series(["level"] * size, index=index, dtype="str")
+    pd.testing.assert_series_equal(got, expected)
+    assert got.eq("level").all() and not got.isin(["derived"]).any()

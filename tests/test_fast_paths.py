@@ -319,3 +319,43 @@ def test_total_rows_matches_reference(
     assert_series_equal(
         total_rows(frame, values, within=within), _total_rows_reference(frame, values, within)
     )
+
+
+# Loads a file in a fresh interpreter, where pandas is not imported yet: the CSV is parsed on
+# a thread while pandas is imported. The frame comes back pickled.
+FRESH_LOAD = """
+import pickle, sys
+assert "pandas" not in sys.modules
+from jdcli.loading import load
+from jdcli.loading.schemas import OCCUPANCY, TRENDS
+loaded = load(sys.argv[1], {"occupancy": OCCUPANCY, "trends": TRENDS}[sys.argv[2]])
+assert "pandas" in sys.modules
+import gc
+assert gc.isenabled()  # paused only while pandas was imported
+sys.stdout.buffer.write(pickle.dumps(loaded.frame))
+"""
+
+
+@pytest.mark.parametrize(
+    ("schema", "text"),
+    [
+        ("occupancy", "facility,capacity,occupied\nA,10,9\n,,\nB,5,NA\n"),  # typed reading
+        ("occupancy", 'facility,capacity,occupied\nA,10,9\nB,"1,200",4\n'),  # text path
+        ("trends", "region,metric,period,value\nR1,m,2016,5\nR1,m,2017,~6\n\nR2,m,2017,7%\n"),
+    ],
+)
+def test_reading_while_pandas_is_imported_matches(tmp_path: Path, schema: str, text: str) -> None:
+    import pickle
+    import subprocess
+
+    from jdcli.loading.schemas import TRENDS
+
+    path = tmp_path / "data.csv"
+    path.write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", FRESH_LOAD, str(path), schema], capture_output=True, check=False
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    fresh = pickle.loads(result.stdout)
+    here = load(path, OCCUPANCY if schema == "occupancy" else TRENDS).frame
+    assert_frame_equal(fresh, here)

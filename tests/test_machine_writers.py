@@ -333,3 +333,27 @@ def test_a_stream_in_another_encoding_gets_text() -> None:
     to_delimited(frame, stream, RenderOptions(), ",")
     stream.flush()
     assert raw.getvalue().decode("gb18030") == "机构,n\n第一戒毒所,1.5\n第二,2\n"
+
+
+@pytest.mark.parametrize("block", [1, 2, 200_000])
+@pytest.mark.parametrize("excel", [False, True])
+def test_columns_without_any_value_are_written_empty(block: int, excel: bool) -> None:
+    """A column with no value at all (found once for the frame) is written as empty fields,
+    beside columns that have values, in plain and quoted blocks alike."""
+    rows = 5
+    frame = pd.DataFrame(
+        {
+            "name": pd.Series(["a", "b,c", "d", "=e", None], dtype="str"),
+            "text": pd.Series([None] * rows, dtype="str"),
+            "number": pd.Series([None] * rows, dtype="Float64"),
+            "count": pd.Series([None] * rows, dtype="Int64"),
+            "flag": pd.Series([None] * rows, dtype="boolean"),
+            "anything": pd.Series([None] * rows, dtype="object"),
+            "value": pd.Series([1.5, None, 2.0, None, 3.25], dtype="Float64"),
+        }
+    )
+    with mock.patch.object(render, "_ROWS_PER_WRITE", block):
+        text, raw = written(frame, ",", excel)
+    expected = reference_delimited(frame, ",", excel)
+    assert text == expected
+    assert raw == expected.encode("utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -582,3 +583,57 @@ def test_cumulative_change_equals_a_series_by_series_reference(
     assert_series_equal(result, expected, check_names=False)
     combined = period_change(rows, ["metric"], cumulative=True)["cumulative_change_pct"]
     assert_series_equal(combined, expected.loc[combined.index], check_names=False)
+
+
+RUN_KEYS = st.sampled_from(["a", "b", "B", "é", "", None])
+
+
+@given(
+    st.lists(st.tuples(RUN_KEYS, RUN_KEYS, st.integers(1, 6)), min_size=1, max_size=12),
+)
+def test_series_numbered_by_runs_as_row_by_row(
+    runs: list[tuple[str | None, str | None, int]],
+) -> None:
+    """Keys listed in runs (as a long file lists each series' rows) are numbered once per run:
+    the same numbers as factorising every row, and as ``groupby(...).ngroup()``."""
+    from jdcli.metrics import trends as engine
+
+    pairs = [(k1, k2) for k1, k2, length in runs for _ in range(length)]
+    rows = pd.DataFrame(pairs, columns=["k1", "k2"], dtype="str")
+    with (
+        mock.patch.object(engine, "_RUN_MIN_ROWS", 1),
+        mock.patch.object(engine, "_ROWS_PER_RUN", 1),
+    ):
+        assert engine._run_starts(rows, ["k1", "k2"]) is not None
+        by_runs = engine._series_codes(rows, ["k1", "k2"])
+        ids = series_ids(rows, ["k1", "k2"])
+    np.testing.assert_array_equal(by_runs, engine._key_codes(rows, ["k1", "k2"]))
+    expected = rows.groupby(["k1", "k2"], sort=True, dropna=False).ngroup().astype("int64")
+    assert_series_equal(ids, expected)
+
+
+def test_a_long_sorted_file_changes_as_a_shuffled_one() -> None:
+    """Enough rows for the run numbering and the shared 'level' origin: the changes equal
+    those of the same rows shuffled (numbered row by row, their order restored)."""
+    rng = np.random.default_rng(7)
+    regions = [f"R{i:03d}" for i in range(160)]
+    metrics = ["m1", "m2", "m3"]
+    rows = [
+        (r, m, str(year), float(rng.integers(0, 20)))
+        for r in regions
+        for m in metrics
+        for year in range(2010, 2020)
+        if rng.random() > 0.1
+    ]
+    data = pd.DataFrame(rows, columns=["region", "metric", "period", "value"])
+    data = data.astype({"region": "str", "metric": "str", "period": "str", "value": "Float64"})
+    data.index = pd.RangeIndex(2, 2 + len(data), name="line")
+    assert len(data) > 4096
+    completed = complete_with_reported(
+        data.assign(reported_change_pct=np.nan), ["region", "metric"]
+    )
+    assert completed["origin"].eq("level").all()
+    ordered = period_change(completed, ["region", "metric"], cumulative=True)
+    shuffled = completed.sample(frac=1.0, random_state=3)
+    again = period_change(shuffled, ["region", "metric"], cumulative=True)
+    assert_frame_equal(ordered, again.loc[ordered.index, ordered.columns])

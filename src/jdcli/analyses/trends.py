@@ -239,7 +239,8 @@ def compute(
         changes = filter_periods(changes, since, until)
     except PeriodError as exc:
         raise InputError(f"{loaded.name} {exc}") from None
-    mismatches = int(changes["flag"].eq(tm.MISMATCH).sum())
+    # Only a check of reported changes flags a mismatch.
+    mismatches = int(changes["flag"].eq(tm.MISMATCH).sum()) if consistent is not None else 0
     if mismatches:
         notes.append(
             f"{mismatches} reported change(s) disagree with the levels beyond rounding "

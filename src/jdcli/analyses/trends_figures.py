@@ -160,7 +160,7 @@ def read_figures(
     from jdcli.loading import parse_numbers
     from jdcli.loading.figures import written_precision
     from jdcli.loading.numbers import check_range, plain_numbers
-    from jdcli.metrics.columns import missing_numbers, missing_text
+    from jdcli.metrics.columns import missing_numbers, missing_text, strip_text
 
     frame = frame.copy(deep=False)
     headers = {**loaded.headers, "value": loaded.headers.get("value", "value")}
@@ -233,7 +233,7 @@ def read_figures(
         except PeriodError as exc:
             column = loaded.headers.get("reported_since", "reported_since")
             raise InputError(f"{loaded.name} {exc} (column {column})") from None
-    frame["period"] = frame["period"].astype("str").str.strip()
+    frame["period"] = strip_text(frame["period"])
     return frame
 
 

@@ -38,6 +38,7 @@ from jdcli.cli.common import (
     output_format,
     parse_filters,
     reading_progress,
+    release_freed_memory,
     reported_errors,
     write_output,
 )
@@ -204,4 +205,5 @@ def trends(
             lang=chosen_lang,
             wide=wide,
         )
+        release_freed_memory()
         write_output(table, chosen, output, options, inputs=input_paths(source, "trends"))

@@ -38,3 +38,44 @@ def missing_text(index: pd.Index) -> pd.Series:
         size, pa.py_buffer(offsets), pa.py_buffer(b""), pa.py_buffer(validity), null_count=size
     )
     return pd.Series(pd.array(array, dtype="str"), index=index, copy=False)
+
+
+def strip_text(text: pd.Series) -> pd.Series:
+    """``text.astype("str").str.strip()``, but ``text`` itself (no copy) when it is
+    Arrow-backed text in which no cell can start or end with white space: its characters hold
+    no ASCII control character, space or non-ASCII byte (a long period column is plain)."""
+    import pyarrow as pa
+
+    if isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow":
+        values = pa.array(text.array)
+        chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+        plain = True
+        for chunk in chunks:
+            data = chunk.buffers()[2]
+            if data is not None and len(data):
+                raw = np.frombuffer(data, dtype=np.uint8)
+                # Bytes of values outside the chunk's slice are checked too: only ever safe.
+                if bool(((raw <= 0x20) | (raw >= 0x7F)).any()):
+                    plain = False
+                    break
+        if plain:
+            return text
+    return text.astype("str").str.strip()
+
+
+def constant_text(value: str, index: pd.Index) -> pd.Series:
+    """A ``str`` column on ``index`` with ``value`` in every row, at the cost of one block of
+    rows: its Arrow chunks all share that block's buffers."""
+    import pyarrow as pa
+
+    size = len(index)
+    block = pa.array([value] * min(size, _CONSTANT_BLOCK), type=pa.large_string())
+    chunks = [block] * (size // _CONSTANT_BLOCK)
+    if size % _CONSTANT_BLOCK or not chunks:
+        chunks.append(block.slice(0, size % _CONSTANT_BLOCK))
+    column = pd.array(pa.chunked_array(chunks, type=pa.large_string()), dtype="str")
+    return pd.Series(column, index=index, copy=False)
+
+
+#: Rows in the one block every chunk of a ``constant_text`` column shares.
+_CONSTANT_BLOCK = 1 << 16

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jdcli.metrics.columns import missing_numbers, missing_text
+from jdcli.metrics.columns import constant_text, missing_numbers, missing_text
 
 #: Frequencies ``parse_periods`` recognises, from the coarsest.
 FREQUENCIES = ("year", "half", "quarter", "month", "day")
@@ -308,6 +308,50 @@ def series_ids(frame: pd.DataFrame, keys: Sequence[str]) -> pd.Series:
 def _series_codes(frame: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
     """Integers that order the rows as their sorted keys do (missing last), equal exactly
     for rows of one series; not necessarily consecutive."""
+    starts = _run_starts(frame, keys)
+    if starts is not None:
+        # A long file lists each series' rows together: number the first row of each run of
+        # equal keys (the same distinct values, so the same numbers) and repeat it.
+        heads = np.flatnonzero(starts)
+        del starts
+        codes = _key_codes(frame[list(keys)].take(heads), keys)
+        return np.repeat(codes, np.diff(heads, append=len(frame)))
+    return _key_codes(frame, keys)
+
+
+def _run_starts(frame: pd.DataFrame, keys: Sequence[str]) -> np.ndarray | None:
+    """Where a run of rows with equal keys begins (True at the first row), when the keys are
+    Arrow-backed text and runs are long enough to be worth it; None otherwise."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    size = len(frame)
+    if not keys or size < _RUN_MIN_ROWS or not all(_arrow_text(frame[k]) for k in keys):
+        return None
+    changed: Any = None
+    for key in keys:
+        values = pa.array(frame[key].array)
+        # A missing key compares as unknown: start a run there (a run never spans two keys).
+        differs = pc.fill_null(pc.not_equal(values[1:], values[:-1]), True)
+        changed = differs if changed is None else pc.or_(changed, differs)
+    if isinstance(changed, pa.ChunkedArray):
+        changed = changed.combine_chunks()
+    starts = np.empty(size, dtype=bool)
+    starts[0] = True
+    starts[1:] = changed.to_numpy(zero_copy_only=False)
+    if int(np.count_nonzero(starts)) * _ROWS_PER_RUN > size:
+        return None
+    return starts
+
+
+#: ``_series_codes`` numbers runs of equal keys when the frame has at least this many rows,
+#: with this many rows per run on average.
+_RUN_MIN_ROWS = 4096
+_ROWS_PER_RUN = 4
+
+
+def _key_codes(frame: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
+    """``_series_codes`` computed row by row (each key factorised over every row)."""
     combined = np.zeros(len(frame), dtype="int64")
     total = 1
     for key in keys:
@@ -539,12 +583,14 @@ def period_change(
     first_ordinal = arranged.ordinal[arranged.first]
     before_start = np.where(valid, target < first_ordinal, arranged.ordinal == first_ordinal)
     del first_ordinal, target, valid
+    is_rate = arranged.sorted(_rate_mask(rate, frame.index))
     values = work[value].astype("Float64")
     number = values.to_numpy(dtype="float64", na_value=np.nan)
     missing = values.isna().to_numpy()
     del values
     if cumulative:  # first: its temporaries are freed before the columns below are built
         cumulative_pct, cumulative_undefined = _cumulative(arranged, number, missing)
+    del arranged  # its arrays (tens of megabytes each on a long file) are not needed again
     # Arrays are built in place where they can be and dropped once used: on a long file
     # each is tens of megabytes.
     base_number = number[position]
@@ -563,8 +609,8 @@ def period_change(
     }
     del take
     change = number - base_number
+    del number
     unknown = missing | base_missing
-    is_rate = arranged.sorted(_rate_mask(rate, frame.index))
     if bool(is_rate.any()):
         change_pp = _floats(np.where(is_rate, change, 0.0), unknown | ~is_rate, index)
     else:
@@ -720,8 +766,12 @@ def complete_with_reported(
         # are not even read: ``period_change`` checks them).
         result = frame.copy(deep=False)
         result[value] = result[value].astype("Float64")
-        level = np.where(result[value].notna().to_numpy(), 0, -1)
-        result["origin"] = pd.Series(_labelled(level, [LEVEL]), index=result.index, copy=False)
+        given = result[value].notna().to_numpy()
+        if bool(given.all()):  # the usual long file: one label for every row, stored once
+            result["origin"] = constant_text(LEVEL, result.index)
+        else:
+            level = np.where(given, 0, -1)
+            result["origin"] = pd.Series(_labelled(level, [LEVEL]), index=result.index, copy=False)
         result["index_base"] = missing_text(result.index)
         return result
     arranged = _arrange(frame, keys, period, freq)
