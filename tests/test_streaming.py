@@ -140,7 +140,7 @@ def test_block_partials_in_arrow_are_the_dataframe_partials(
         assert block is None  # a unit's day twice: bits must be ORed, the DataFrame way
         return
     assert block is not None
-    census, (sums, candidates) = partial_frames(block, 2, list(frame.columns))
+    census, (sums, candidates) = partial_frames([(2, block)], list(frame.columns))
     expected = combine_census_partials(census_partials(frame, unit, freq))
     assert_frame_equal(combine_census_partials(census), expected, check_exact=True)
     expected_sums, expected_candidates = total_row_partials(frame, values, within=["date"])

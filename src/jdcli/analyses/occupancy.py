@@ -450,6 +450,8 @@ def _reduced_blocks(
     def reduce(table: pa.Table, dates: Any) -> Any:
         return block_partials(table, dates, unit, freq, values) or table
 
+    held: list[tuple[int, Any]] = []  # reduced blocks not yet made DataFrames
+    rows = 0
     for line, block in stream.blocks(columns, reduce, progress=progress):
         if isinstance(block, pa.Table):
             batch = stream.frame(block, columns, line)
@@ -457,8 +459,19 @@ def _reduced_blocks(
             yield census_partials(batch, unit, freq), batch
             continue
         checked.names(block.names)
-        census, shares = partial_frames(block, line, columns)
-        yield census, shares
+        held.append((line, block))
+        rows += block.census.num_rows
+        if rows >= _HELD_ROWS:
+            # Several blocks made DataFrames at once: a DataFrame costs milliseconds to make.
+            yield partial_frames(held, columns)
+            held, rows = [], 0
+    if held:
+        yield partial_frames(held, columns)
+
+
+#: Census partial rows of reduced blocks held (as Arrow tables) before they are made one
+#: DataFrame.
+_HELD_ROWS = 100_000
 
 
 def _stream_latest(

@@ -189,18 +189,21 @@ def _total_row_partials(
 
 
 def partial_frames(
-    block: BlockPartials, line: int, columns: Sequence[str]
+    blocks: Sequence[tuple[int, BlockPartials]], columns: Sequence[str]
 ) -> tuple[pd.DataFrame, tuple[pd.DataFrame, pd.DataFrame]]:
-    """``block`` as the DataFrames the functions it stands for give: the census partial
+    """Blocks (each with the file line of its first row) as the DataFrames the functions
+    they stand for give over all their rows: the census partial
     (:func:`~jdcli.metrics.occupancy.census_partials`) and the total-row partial
     (:func:`~jdcli.metrics.consistency.total_row_partials`), its candidate rows indexed by
-    file line (the block's first row on ``line``) with the block's ``columns``."""
+    file line, with the blocks' ``columns``."""
     import pandas as pd
+    import pyarrow as pa
 
+    census_table = pa.concat_tables([block.census for _, block in blocks])
     census = pd.DataFrame(
-        {name: _frame_column(block.census.column(name)) for name in block.census.column_names}
+        {name: _frame_column(census_table.column(name)) for name in census_table.column_names}
     )
-    sums_table = block.sums
+    sums_table = pa.concat_tables([block.sums for _, block in blocks])
     index = pd.Index(sums_table.column("date").to_numpy(), name="date")
     sums = pd.DataFrame(
         {
@@ -210,10 +213,13 @@ def partial_frames(
         },
         index=index,
     )
-    chosen = block.candidates
-    lines = pd.Index(chosen.column("position").to_numpy() + line, name="line")
+    chosen = pa.concat_tables([block.candidates for _, block in blocks])
+    lines = np.concatenate(
+        [block.candidates.column("position").to_numpy() + line for line, block in blocks]
+    )
     candidates = pd.DataFrame(
-        {name: _frame_column(chosen.column(name)) for name in columns}, index=lines
+        {name: _frame_column(chosen.column(name)) for name in columns},
+        index=pd.Index(lines, name="line"),
     )
     return census, (sums, candidates)
 
