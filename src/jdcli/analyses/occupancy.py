@@ -448,7 +448,12 @@ def _reduced_blocks(
     checked = _LabelCheck(labels)
 
     def reduce(table: pa.Table, dates: Any) -> Any:
-        return block_partials(table, dates, unit, freq, values) or table
+        block = block_partials(table, dates, unit, freq, values)
+        if block is None:
+            return table
+        # Names already found not to be total labels are left out here, on the worker.
+        block.names = {c: checked.unknown(c, block.names[c]) for c in labels}
+        return block
 
     held: list[tuple[int, Any]] = []  # reduced blocks not yet made DataFrames
     rows = 0
@@ -585,6 +590,16 @@ class _LabelCheck:
             if self._labels(column, names[column]).any():
                 raise NotStreamable
 
+    def unknown(self, column: str, names: Any) -> Any:
+        """``names`` (an Arrow array) less those known not to be total labels (as far as
+        known yet: callable from a worker thread, which may miss the latest additions)."""
+        import pyarrow.compute as pc
+
+        known = self._known.get(column)
+        if known is None or not len(names):
+            return names
+        return names.filter(pc.invert(pc.is_in(names, value_set=known)))
+
     def _labels(self, column: str, names: Any) -> Any:
         """Which of ``names`` (an Arrow array) are total labels."""
         import numpy as np
@@ -594,12 +609,15 @@ class _LabelCheck:
 
         from jdcli.metrics.totals import is_total_label
 
-        names = names.cast(pa.string())
+        found = np.zeros(len(names), dtype=bool)
+        if not len(names):
+            return found
+        if not pa.types.is_string(names.type):
+            names = names.cast(pa.string())
         known = self._known.get(column)
         new = np.ones(len(names), dtype=bool)
         if known is not None:
             new = ~pc.is_in(names, value_set=known).to_numpy(zero_copy_only=False)
-        found = np.zeros(len(names), dtype=bool)
         if not new.any():
             return found
         fresh = names.filter(pa.array(new))

@@ -29,7 +29,8 @@ class BlockPartials:
     """One block's partials in Arrow: ``census`` (unit keys, ``period``, the census sums
     and ``days_<w>`` masks), ``sums`` (per date: sums, maxima, rows), ``candidates`` (the
     rows that could be a date's total row: ``position`` in the block and the block's
-    columns) and ``names`` (each text column's distinct values)."""
+    columns) and ``names`` (each text column's distinct values, less any
+    the reader already knows to be plain names)."""
 
     census: pa.Table
     sums: pa.Table
