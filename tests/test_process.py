@@ -170,3 +170,18 @@ def test_the_process_ends_with_all_its_output_and_its_exit_code(tmp_path: Path) 
     assert (failed.returncode, failed.stderr.startswith(b"Check failed:")) == (1, True)
     assert failed.stdout.count(b"\n") == 2  # the table is written before the check fails
     assert run("occupancy", "--no-such-option").returncode == 2
+
+
+def test_output_that_cannot_be_flushed_at_the_end_is_an_error() -> None:
+    script = (
+        "import io, sys\n"
+        "from jdcli.cli import _end\n"
+        "class Full(io.StringIO):\n"
+        "    def flush(self):\n"
+        "        raise OSError(28, 'No space left on device')\n"
+        "sys.stdout = Full()\n"
+        "_end(0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 120
+    assert done.stderr == "Error: the output could not be written: No space left on device\n"

@@ -105,7 +105,8 @@ def _end(code: object) -> NoReturn:
     exit handlers run, then the process ends without the interpreter taking every module and
     object apart one by one (a tenth of a second after a large run, and nothing anyone
     sees). What the interpreter would do with ``code`` is done here: None is 0, an integer
-    is itself, anything else is printed on stderr and gives 1."""
+    is itself, anything else is printed on stderr and gives 1; output that cannot be written
+    at the end (a full disk) is one line on stderr and 120, as the interpreter would exit."""
     import atexit
     import contextlib
     import os
@@ -117,9 +118,17 @@ def _end(code: object) -> NoReturn:
     else:
         print(code, file=sys.stderr)
         status = 1
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a reader gone: nothing more to say
-            stream.flush()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass  # the reader went away (``| head``): nothing more to say to it
+    except OSError as exc:  # a full disk: the output is not all there, and the status says so
+        print(f"Error: the output could not be written: {exc.strerror or exc}", file=sys.stderr)
+        status = status or 120  # as the interpreter's own exit
+    except ValueError:
+        pass  # closed by the command
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
     atexit._run_exitfuncs()
     os._exit(status)
 
