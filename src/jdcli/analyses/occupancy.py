@@ -631,12 +631,10 @@ def _add_total_rows(
     totals: list[tuple[pd.DataFrame, pd.DataFrame]], batch: pd.DataFrame, values: list[str]
 ) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
     """``totals`` with ``batch``'s share of the total-row check, combined when it grows."""
-    from jdcli.metrics.consistency import combine_total_row_partials, total_row_partials
+    from jdcli.metrics.consistency import total_row_partials
 
-    totals = [*totals, total_row_partials(batch, values, within=["date"])]
-    if sum(len(rows) for _, rows in totals) > 100_000:
-        totals = [combine_total_row_partials(totals, values)]
-    return totals
+    share = total_row_partials(batch, values, within=["date"])
+    return _add_total_row_partials(totals, share, values)
 
 
 def _add_total_row_partials(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from jdcli.loading import Loaded, Schema
     from jdcli.notes import Note
+    from jdcli.result import Result
 
 # ------------------------------------------------------------------ shared options
 
@@ -516,6 +517,30 @@ def output_format(
 def _is_terminal(stream: Any) -> bool:
     isatty = getattr(stream, "isatty", None)
     return bool(isatty is not None and isatty())
+
+
+def result_options(
+    result: Result,
+    command: str,
+    *,
+    decimals: int,
+    excel: bool,
+    lang: str,
+    wide: bool,
+    styles: Mapping[str, Sequence[str | None]] | None = None,
+) -> RenderOptions:
+    """How a command writes its result: the result's title and caption, the command's labels
+    (``command``, as :class:`RenderOptions` names them) and the output options."""
+    return RenderOptions(
+        decimals=decimals,
+        title=result.title,
+        caption=result.caption,
+        excel=excel,
+        styles=styles or {},
+        command=command,
+        lang=lang,
+        wide=wide,
+    )
 
 
 def write_output(

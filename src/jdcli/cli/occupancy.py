@@ -38,10 +38,11 @@ from jdcli.cli.common import (
     parse_filters,
     reading_progress,
     reported_errors,
+    result_options,
     write_output,
 )
 from jdcli.errors import CheckFailed
-from jdcli.render import Format, RenderOptions
+from jdcli.render import Format
 
 FreqOpt = Annotated[
     str | None,
@@ -148,12 +149,11 @@ def occupancy(
             result.frame,
             fmt,
             output,
-            RenderOptions(
+            result_options(
+                result,
+                "occupancy",
                 decimals=result.decimals,
-                title=result.title,
-                caption=result.caption,
                 excel=excel,
-                command="occupancy",
                 lang=chosen_lang,
                 wide=wide,
             ),

@@ -43,9 +43,10 @@ from jdcli.cli.common import (
     parse_filters,
     reading_progress,
     reported_errors,
+    result_options,
     write_output,
 )
-from jdcli.render import MACHINE_FORMATS, Format, RenderOptions
+from jdcli.render import MACHINE_FORMATS, Format
 
 StaffOpt = Annotated[
     str | None,
@@ -203,14 +204,8 @@ def staffing(
             frame,
             chosen,
             output,
-            RenderOptions(
-                decimals=decimals,
-                title=result.title,
-                caption=result.caption,
-                excel=excel,
-                command="staffing",
-                lang=chosen_lang,
-                wide=wide,
+            result_options(
+                result, "staffing", decimals=decimals, excel=excel, lang=chosen_lang, wide=wide
             ),
             inputs=[*input_paths(source, "staffing"), base_file],
         )

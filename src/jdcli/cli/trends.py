@@ -40,9 +40,10 @@ from jdcli.cli.common import (
     reading_progress,
     release_freed_memory,
     reported_errors,
+    result_options,
     write_output,
 )
-from jdcli.render import Format, RenderOptions
+from jdcli.render import Format
 from jdcli.styles import polarity_styles
 
 CompareOpt = Annotated[
@@ -195,15 +196,14 @@ def trends(
         if chosen in (Format.TABLE, Format.MARKDOWN):
             table = human_view(table, decimals)
         styles = polarity_styles(table, dict(result.polarity)) if chosen is Format.TABLE else {}
-        options = RenderOptions(
+        options = result_options(
+            result,
+            "trends/summary" if summary else f"trends/{compare.value}",
             decimals=decimals,
-            title=result.title,
-            caption=result.caption,
             excel=excel,
-            styles=styles,
-            command="trends/summary" if summary else f"trends/{compare.value}",
             lang=chosen_lang,
             wide=wide,
+            styles=styles,
         )
         release_freed_memory()
         write_output(table, chosen, output, options, inputs=input_paths(source, "trends"))

@@ -27,10 +27,11 @@ from jdcli.cli.common import (
     parse_filters,
     reading_progress,
     reported_errors,
+    result_options,
     write_output,
 )
 from jdcli.errors import CheckFailed
-from jdcli.render import Format, RenderOptions
+from jdcli.render import Format
 
 ClaimsArg = Annotated[
     list[str] | None,
@@ -133,14 +134,8 @@ def verify(
                 progress=progress,
                 **layout_options(sheet, skip, header_row, header_rows),
             )
-        options = RenderOptions(
-            decimals=decimals,
-            title=result.title,
-            caption=result.caption,
-            excel=excel,
-            command="verify",
-            lang=chosen_lang,
-            wide=wide,
+        options = result_options(
+            result, "verify", decimals=decimals, excel=excel, lang=chosen_lang, wide=wide
         )
         write_output(result.frame, fmt, output, options, inputs=inputs)
         if result.failure:
@@ -169,12 +164,11 @@ def _from_text(
     if claims or file_options:
         raise UsageError("--text reads claims from prose: give no CLAIM|FILE, --col or --filter")
     result = run(text=text, extract=extract, encoding=encoding)
-    options = RenderOptions(
+    options = result_options(
+        result,
+        "" if extract else "verify",
         decimals=decimals,
-        title=result.title,
-        caption=result.caption,
         excel=excel,
-        command="" if extract else "verify",
         lang=view[0],
         wide=view[1],
     )

@@ -148,6 +148,8 @@ def _total_row_partials(
     any, is among them), as :func:`jdcli.metrics.consistency.total_row_partials`."""
     import pyarrow as pa
 
+    from jdcli.metrics.consistency import NEAR_MAXIMUM
+
     occurs = np.bincount(date_code, minlength=len(dates))
     found = np.flatnonzero(occurs)
     where = np.full(len(dates), -1, dtype=np.int64)
@@ -173,7 +175,7 @@ def _total_row_partials(
     keep = np.ones(table.num_rows, dtype=bool)
     positive = np.zeros(table.num_rows, dtype=bool)
     for v in values:
-        keep &= columns[v] >= (peaks[v] * (1 - 1e-6))[row_group]
+        keep &= columns[v] >= (peaks[v] * NEAR_MAXIMUM)[row_group]
         positive |= columns[v] > 0
     position = np.flatnonzero(keep & positive)
     taken = table.take(pa.array(position))

@@ -7,6 +7,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+#: A row may be its group's total only at this share of the group's maximum or above, in
+#: every value: a looser bound than the 1e-9 of the test itself (keeping a few more rows
+#: is safe).
+NEAR_MAXIMUM = 1 - 1e-6
+
 
 def total_rows(
     rows: pd.DataFrame, values: Sequence[str], *, within: Sequence[str] = ()
@@ -211,8 +216,7 @@ def _near_maximum(
     keep = np.ones(len(rows), dtype=bool)
     positive = np.zeros(len(rows), dtype=bool)
     for i, column in enumerate(columns):
-        # A looser bound than the 1e-9 of the test itself: keeping a few more rows is safe.
-        peak = sums[f"max_{column}"].to_numpy(dtype="float64") * (1 - 1e-6)
+        peak = sums[f"max_{column}"].to_numpy(dtype="float64") * NEAR_MAXIMUM
         keep &= data[i] >= peak[where]
         positive |= data[i] > 0
     return rows.loc[keep & positive]
