@@ -3,6 +3,7 @@ mapping (``--col``) and filters (``--filter``), and names of columns given by th
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
@@ -76,6 +77,18 @@ def load_source(
     from jdcli.loading import load, load_frame, unit_warnings
 
     col_map, wanted = column_map(columns), filter_map(filters)
+    # A file of the user's, read with the layout options (the bundled one is read plainly).
+    read = functools.partial(
+        load,
+        schema=schema,
+        col_map=col_map,
+        filters=wanted,
+        encoding=encoding,
+        sheet=sheet,
+        skip=skip,
+        header_row=header_row,
+        header_rows=header_rows,
+    )
     if source is None:
         from jdcli.datasets import default_resource
 
@@ -99,34 +112,10 @@ def load_source(
                 raise UsageError(f"{os.fspath(path)} is given twice: its rows would count twice")
             seen.add(os.fspath(path))
 
-        parts = [
-            load(
-                os.fspath(path),
-                schema,
-                col_map=col_map,
-                filters=wanted,
-                encoding=encoding,
-                sheet=sheet,
-                skip=skip,
-                header_row=header_row,
-                header_rows=header_rows,
-            )
-            for path in source
-        ]
+        parts = [read(os.fspath(path)) for path in source]
         loaded = parts[0] if len(parts) == 1 else combine(parts)
     elif isinstance(source, str | os.PathLike):
-        loaded = load(
-            os.fspath(source),
-            schema,
-            col_map=col_map,
-            filters=wanted,
-            encoding=encoding,
-            progress=progress,
-            sheet=sheet,
-            skip=skip,
-            header_row=header_row,
-            header_rows=header_rows,
-        )
+        loaded = read(os.fspath(source), progress=progress)
     else:
         if (sheet, skip, header_row, header_rows) != (None, None, None, None):
             raise UsageError(
