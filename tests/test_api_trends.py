@@ -249,3 +249,45 @@ def test_the_api_loads_no_cli_library() -> None:
     )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert found.stdout == "[]\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "by"),
+    [("trends_region.csv", ["region"]), ("trends_wide.csv", []), ("trends_units_zh.csv", [])],
+)
+def test_compute_without_keeping_rows_gives_the_same_changes(name: str, by: list[str]) -> None:
+    from jdcli.analyses.inputs import load_source
+    from jdcli.loading.schemas import TRENDS
+
+    def loaded() -> Any:
+        return load_source(str(DATA / name), TRENDS, "trends")
+
+    kept_from, handed_from = loaded(), loaded()
+    columns = handed_from.frame.columns.copy()
+    dtypes = handed_from.frame.dtypes.copy()
+    kept = analysis.compute(kept_from, by=by)
+    handed = analysis.compute(handed_from, by=by, keep_rows=False)
+    assert_frame_equal(handed.frame, kept.frame)
+    assert len(kept_from.frame) > 0
+    # The rows are gone, the columns (names and dtypes) stay for what comes after.
+    assert handed_from.frame.empty
+    pd.testing.assert_index_equal(handed_from.frame.columns, columns)
+    pd.testing.assert_series_equal(handed_from.frame.dtypes, dtypes)
+    assert analysis.caption(handed_from, "yoy", False) == analysis.caption(kept_from, "yoy", False)
+
+
+def test_no_rows_shares_no_buffer_with_the_frame() -> None:
+    import pyarrow as pa
+
+    frame = pd.DataFrame(
+        {"a": pd.array(["x", "y"] * 50_000, dtype="str"), "b": [1.5, None] * 50_000},
+        index=pd.Index(range(2, 100_002), name="line"),
+    )
+    empty = analysis._no_rows(frame)
+    assert empty.empty
+    assert list(empty.columns) == ["a", "b"] and list(empty.dtypes) == list(frame.dtypes)
+    assert empty.index.name == "line" and empty.index.dtype == frame.index.dtype
+    # Nothing of the 100,000 rows is held (a slice of them would hold every buffer).
+    text = pa.array(empty["a"].array)
+    assert all(b is None or b.size < 1024 for chunk in [text] for b in chunk.buffers())
+    assert empty["b"].to_numpy().base is None or empty["b"].to_numpy().base.nbytes < 1024

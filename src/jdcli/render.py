@@ -278,7 +278,7 @@ def to_delimited(frame: pd.DataFrame, stream: TextIO, options: RenderOptions, se
 
 
 #: Rows converted and written at a time by ``to_delimited`` (bounds the memory it takes).
-_ROWS_PER_WRITE = 200_000
+_ROWS_PER_WRITE = 100_000
 #: Blocks ``to_delimited`` formats at once.
 _WRITER_THREADS = 2
 

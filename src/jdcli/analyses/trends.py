@@ -128,6 +128,7 @@ def run(
             until=until,
             metrics=_names(metrics),
             strict=strict,
+            keep_rows=False,  # only the columns and the source's description are used below
         )
     except (InputError, UsageError) as error:
         if source is None or is_path(source):
@@ -180,13 +181,16 @@ def compute(
     until: str | None = None,
     metrics: list[str] | None = None,
     strict: bool = False,
+    keep_rows: bool = True,
 ) -> Changes:
     """Rows → one change per (series, period), plus the figures that have no single period.
 
     Steps: wide → long, units taken from the headers; read each figure with its precision;
     use reported changes (chain, derive, check); compute the change against the comparison
     period; filter; add the index. ``rate``: True for every value, or the metrics that are
-    rates (each named with or without its unit).
+    rates (each named with or without its unit). ``keep_rows=False`` lets go of
+    ``loaded.frame``'s rows once the figures are read (its columns stay): a caller that no
+    longer needs them saves their memory (the values as written, 20 MB on a long file).
     """
     import pandas as pd
 
@@ -204,6 +208,13 @@ def compute(
     if frame.empty:
         warn(f"{loaded.name}: no data rows; the result is empty")
     frame = read_figures(frame, loaded, keys)
+    if not keep_rows:
+        from jdcli.memory import release_freed_memory
+
+        loaded.frame = _no_rows(loaded.frame)
+        # Freed on the heap of the thread that parsed the file, which this one does not
+        # reuse: handed back now (20 MB of the peak on the 1.93M-row benchmark).
+        release_freed_memory()
     statements, frame = split_statements(frame)
     frame = drop_unusable(frame, loaded, strict)
     notes: list[str] = []
@@ -271,6 +282,20 @@ def compute(
         mismatches=mismatches,
         notes=notes,
     )
+
+
+def _no_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame``'s columns (names, dtypes, attributes) without a row, sharing no memory with
+    it: a slice such as ``frame.iloc[:0]`` would keep every column's buffers alive."""
+    import pandas as pd
+
+    empty = pd.DataFrame(
+        {i: pd.array([], dtype=dtype) for i, dtype in enumerate(frame.dtypes)},
+        index=pd.Index([], dtype=frame.index.dtype, name=frame.index.name),
+    )
+    empty.columns = frame.columns.copy()
+    empty.attrs = dict(frame.attrs)
+    return empty
 
 
 def output_columns(

@@ -565,24 +565,3 @@ def write_atomically(output: Path, render: Any, *, inputs: Sequence[Path | None]
     from jdcli.files import write_atomically as write
 
     write(output, render, inputs=inputs, option="-o")
-
-
-def release_freed_memory() -> None:
-    """Hand the memory freed while computing back to the system before the output is written.
-
-    Arrow's allocator keeps what it frees (``jdcli.cli.keep_arrow_memory``) and the C
-    allocator keeps freed blocks in its heaps; what the computation left behind would
-    otherwise stay resident under the output writer's own blocks. On the 1.93M-row trends
-    benchmark: peak RSS 552 → 479 MB, the same time. Elsewhere than Linux with glibc only
-    Arrow's part is done.
-    """
-    if "pyarrow" in sys.modules:
-        import pyarrow as pa
-
-        pa.default_memory_pool().release_unused()
-    if sys.platform != "linux":
-        return
-    import ctypes
-
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).malloc_trim(0)

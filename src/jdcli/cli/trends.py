@@ -38,11 +38,11 @@ from jdcli.cli.common import (
     output_format,
     parse_filters,
     reading_progress,
-    release_freed_memory,
     reported_errors,
     result_options,
     write_output,
 )
+from jdcli.memory import release_freed_memory
 from jdcli.render import Format
 from jdcli.styles import polarity_styles
 

@@ -23,6 +23,7 @@ from jdcli.loading.schema import (
 )
 from jdcli.loading.source import STDIN, Source
 from jdcli.loading.table import parse_table
+from jdcli.memory import LARGE_INPUT_BYTES, release_freed_memory
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -129,12 +130,15 @@ def load(
     # The table's text (the file itself when it is plain) is all that is needed now.
     del source, table
     numeric = _numeric_headers(text, schema, col_map or {}, filters or {}, sep)
+    large = text.size() >= LARGE_INPUT_BYTES
     try:
         raw = parse_table(text, sep, numeric, progress, lines)
     except InputError:
         _decided(name, decided)  # said before the error, whose line it explains
         raise
     del text  # the file's bytes: free them before the numbers are parsed
+    if large:
+        release_freed_memory()  # the parsing buffers, now that the table is a DataFrame
     raw = _unnamed_columns(raw, col_map or {}, filters or {}, decided)
     _decided(name, decided)
     loaded = _typed(raw, schema, name, path, used, col_map, filters)

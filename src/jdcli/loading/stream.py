@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from jdcli.errors import JdcliError
 from jdcli.loading.numbers import MAX_COUNT
 from jdcli.loading.schema import Schema, check_required, resolve_columns
+from jdcli.memory import use_malloc
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -232,7 +233,7 @@ class Stream:
         import pyarrow as pa
         import pyarrow.csv as pacsv
 
-        _use_malloc()
+        use_malloc()
         kinds = {c.name: c.kind for c in self.schema.columns}
         actual = {self.found.get(c, c): c for c in columns}
         names = [f"f{i}" for i in range(len(self.header))]
@@ -485,15 +486,6 @@ def _chunks(path: Path, progress: Callable[[int, int], None] | None) -> Iterator
                 return
             buffer[: end - cut] = buffer[cut:end]
             filled = end - cut
-
-
-def _use_malloc() -> None:
-    """Arrow allocates with malloc from here on: its default allocator keeps the memory each
-    chunk (and later each result column) took, and the process grew with the file; malloc
-    reuses it for the next chunk."""
-    import pyarrow as pa
-
-    pa.set_memory_pool(pa.system_memory_pool())
 
 
 def _check_utf8(buffer: bytearray, end: int, decoder: codecs.IncrementalDecoder) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from jdcli.errors import InputError
 from jdcli.loading.numbers import MAX_COUNT, MISSING_TOKENS
 from jdcli.loading.source import Source
+from jdcli.memory import use_malloc
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -193,6 +194,7 @@ def read_csv(data: Any, read_options: Any, parse_options: Any, convert_options: 
 
     import pyarrow.csv as pacsv
 
+    use_malloc()  # the parse's buffers on the heap numpy uses (jdcli.memory)
     if "pandas" in sys.modules:
         return pacsv.read_csv(
             data,
