@@ -6,7 +6,8 @@ time). Two allocators hold a run's memory: Arrow's pool for its buffers (text co
 parsed file) and the C allocator for numpy's arrays and Python's objects. Each keeps what it
 frees for reuse, so each grows to its own high-water mark. Here Arrow is moved onto the C
 allocator, so that the two share one heap, and the heap is trimmed where a large step has
-just freed much: after parsing a file, before writing the output.
+just freed much: after parsing a large file, where ``trends`` is done with its temporaries,
+before writing the output.
 """
 
 from __future__ import annotations
@@ -36,11 +37,11 @@ def use_malloc() -> None:
 def release_freed_memory() -> None:
     """Hand memory that is freed but kept by the allocators back to the system.
 
-    Called after a large file is parsed (its parsing buffers are freed) and before the output
-    is written (the computation's temporaries are). On the 1.93M-row trends benchmark this,
-    with ``use_malloc``, took the peak from 460 to about 380 MB at no measurable cost. Only
-    freed memory is concerned: nothing any object holds. Elsewhere than Linux with glibc,
-    only Arrow's own pool is asked.
+    Called after a large file is parsed (its parsing buffers are freed), where ``trends`` has
+    done with large temporaries, and before the output is written. On the 1.93M-row trends
+    benchmark these calls, with ``use_malloc``, took the peak from 460 to about 365 MB at no
+    measurable cost (benchmarks/RESULTS.md, round four). Only freed memory is concerned:
+    nothing any object holds. Elsewhere than Linux with glibc, only Arrow's own pool is asked.
     """
     if "pyarrow" in sys.modules:
         import pyarrow as pa
