@@ -185,3 +185,25 @@ def test_output_that_cannot_be_flushed_at_the_end_is_an_error() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 120
     assert done.stderr == "Error: the output could not be written: No space left on device\n"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("fmt", ["csv", "json", "table"])
+def test_a_full_disk_mid_way_is_one_error_line_and_120(tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / "long.csv"
+    rows = "\n".join(f"R{i // 20},{2000 + i % 20},{i}" for i in range(60_000))
+    path.write_text("region,period,value\n" + rows + "\n", encoding="utf-8")
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120"}
+    with open("/dev/full", "w") as full:  # every write fails: No space left on device
+        done = subprocess.run(
+            [sys.executable, "-m", "jdcli", "trends", str(path), "--by", "region", "-f", fmt],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env=env,
+            text=True,
+            check=False,
+        )
+    assert done.returncode == 120
+    assert done.stderr.splitlines() == [
+        "Error: the output could not be written: No space left on device"
+    ]

@@ -543,6 +543,10 @@ def result_options(
     )
 
 
+#: The exit status when stdout cannot take the output (as the interpreter's own).
+OUTPUT_NOT_WRITTEN = 120
+
+
 def write_output(
     frame: pd.DataFrame,
     fmt: Format,
@@ -554,8 +558,17 @@ def write_output(
     """Render ``frame`` to stdout, or atomically to ``output`` (never over an input file)."""
     chosen = output_format(fmt, output)
     if output is None:
-        emit(frame, chosen, sys.stdout, options)
-        sys.stdout.flush()
+        try:
+            emit(frame, chosen, sys.stdout, options)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise  # the reader went away: the error boundary ends quietly
+        except OSError as exc:
+            # A full disk mid-way: one line and the status the end of the run would give
+            # (``jdcli.cli._end``), not a traceback; the rest goes nowhere.
+            say("Error", f"the output could not be written: {exc.strerror or exc}")
+            _silence_stdout()
+            raise typer.Exit(OUTPUT_NOT_WRITTEN) from None
         return
     write_atomically(output, lambda stream: emit(frame, chosen, stream, options), inputs=inputs)
 
